@@ -1,0 +1,27 @@
+"""symparams: neural-network architectures as closed-form SymPy formulas.
+
+>>> from symparams import Sequential, dims, layers
+>>> H, W, C = dims("H W C")
+>>> model = Sequential([layers.Conv2D(32, 5), layers.MaxPooling2D(), layers.Flatten(),
+...                     layers.Dense(10)], input_shape=(H, W, C))
+>>> model.layers[0].params
+32*(25*C + 1)
+>>> model.output_shape
+(10,)
+>>> model.subs(H=28, W=28, C=1).params
+46922
+"""
+
+from . import layers
+from .dims import dims
+from .errors import ArgumentError, ModelError, ShapeError, SymparamsError
+from .explain import explain
+from .model import Sequential
+from .printing import latex
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ArgumentError", "ModelError", "Sequential", "ShapeError", "SymparamsError", "dims",
+    "explain", "latex", "layers",
+]

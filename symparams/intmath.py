@@ -1,0 +1,172 @@
+r"""Exact integer arithmetic for sizes: floor and ceiling division written as a person would.
+
+Output sizes of convolutions and pools are floors and ceilings of quotients.
+Composed naively they nest (``floor(floor(H/2)/2)``); here they are kept in
+paper form while they are built, using rules valid for integer numerators and
+positive-integer divisors:
+
+* ``floor(floor(x/a)/b) = floor(x/(a*b))`` (and likewise with ceilings);
+* ``floor((n - 1)/s) + 1 = ceiling(n/s)``: of the floor and ceiling forms the
+  shorter is kept;
+* terms that divide exactly, and whole multiples of a numeric divisor, move
+  out of the bracket: ``floor((H - 4)/2) = floor(H/2) - 2``.
+
+>>> from symparams import dims
+>>> from symparams.intmath import floor_div, ceil_div, conv_output_length
+>>> H, S = dims("H S")
+>>> floor_div(floor_div(H, 2), 2)
+floor(H/4)
+>>> ceil_div(ceil_div(H, S), S)
+ceiling(H/S**2)
+>>> conv_output_length(H, kernel=3, stride=2, padding="valid")
+ceiling(H/2) - 1
+
+Nothing here knows about layers; conv and pooling both call
+:func:`conv_output_length`. No rule calls ``sympy.simplify``.
+"""
+
+from __future__ import annotations
+
+import sympy
+from sympy import Add, Integer, ceiling, count_ops, floor
+
+__all__ = ["floor_div", "ceil_div", "conv_output_length", "simplify_floors"]
+
+
+def floor_div(x, s) -> sympy.Expr:
+    """``floor(x/s)`` in its simplest exact form.
+
+    >>> from symparams import dims
+    >>> H = dims("H")
+    >>> floor_div(H - 6, 2) + 1
+    floor(H/2) - 2
+    >>> floor_div(4*H + 3, 2)
+    2*H + 1
+    """
+    x, s = sympy.sympify(x), sympy.sympify(s)  # safe: internal numbers and expressions only
+    return _floor_div(x, s, Integer(0))
+
+
+def _floor_div(x, s, offset) -> sympy.Expr:
+    """``offset + floor(x/s)``; the form chosen is the shortest of the whole sum."""
+    if not _applies(x, s):
+        return offset + floor(x / s)
+    exact, rest = _split(x, s, up=False)
+    merged = _merge_nested(rest)
+    if merged is not None:
+        numerator, denominator = merged
+        return _floor_div(numerator, denominator * s, offset + exact)
+    as_floor = offset + exact + floor(rest / s)
+    exact_c, rest_c = _split(x - s + 1, s, up=True)
+    as_ceiling = offset + exact_c + ceiling(rest_c / s)
+    return as_ceiling if count_ops(as_ceiling) < count_ops(as_floor) else as_floor
+
+
+def ceil_div(x, s) -> sympy.Expr:
+    """``ceiling(x/s)`` in its simplest exact form (for integer ``x``: ``floor((x+s-1)/s)``).
+
+    >>> from symparams import dims
+    >>> H = dims("H")
+    >>> ceil_div(ceil_div(H, 2), 2)
+    ceiling(H/4)
+    """
+    x, s = sympy.sympify(x), sympy.sympify(s)  # safe: internal numbers and expressions only
+    if not _applies(x, s):
+        return ceiling(x / s)
+    return floor_div(x + s - 1, s)
+
+
+def conv_output_length(n, kernel, stride=1, dilation=1, padding: str = "valid") -> sympy.Expr:
+    """Length of a convolution or pooling output along one axis, as Keras computes it.
+
+    ``'valid'``: ``floor((n - dilation*(kernel-1) - 1)/stride) + 1``;
+    ``'same'`` and ``'causal'``: ``ceiling(n/stride)``.
+
+    >>> from symparams import dims
+    >>> H, K, S = dims("H K S")
+    >>> conv_output_length(H, K, S)
+    floor((H - K)/S) + 1
+    >>> conv_output_length(H, 5)
+    H - 4
+    >>> conv_output_length(H, K, S, padding="same")
+    ceiling(H/S)
+    """
+    if padding == "valid":
+        return floor_div(n - dilation * (kernel - 1) - 1 + stride, stride)
+    if padding in ("same", "causal"):
+        return ceil_div(n, stride)
+    raise ValueError(f"padding must be 'valid', 'same' or 'causal'. Received: padding={padding!r}")
+
+
+def simplify_floors(expr) -> sympy.Expr:
+    """Rewrite every floor and ceiling in ``expr`` by the rules above, innermost first.
+
+    >>> from sympy import floor
+    >>> from symparams import dims
+    >>> H = dims("H")
+    >>> simplify_floors(floor((floor((H - 4)/2) - 6)/2) + 1)
+    floor(H/4) - 3
+    """
+    expr = sympy.sympify(expr)  # safe: callers pass expressions, never text
+    return expr.replace(lambda e: isinstance(e, (floor, ceiling)), _rewrite_atom)
+
+
+def _rewrite_atom(atom):
+    numerator, denominator = sympy.fraction(sympy.together(atom.args[0]))
+    if not _applies(numerator, denominator):
+        return atom
+    if isinstance(atom, floor):
+        return floor_div(numerator, denominator)
+    return ceil_div(numerator, denominator)
+
+
+def _applies(x, s) -> bool:
+    return bool(s.is_integer and s.is_positive and x.is_integer)
+
+
+def _split(x, s, *, up: bool):
+    """Split ``x`` into ``s*exact + rest`` with ``exact`` pulled out of the bracket.
+
+    Terms divisible by ``s`` go to ``exact``; for a numeric ``s`` the constant
+    term is reduced to ``[0, s)`` (``(-s, 0]`` when rounding ``up``).
+    """
+    exact, rest = [], []
+    for term in Add.make_args(sympy.expand_mul(x)):
+        quotient = term / s
+        if quotient.is_integer:
+            exact.append(quotient)
+        else:
+            rest.append(term)
+    remainder = Add(*rest)
+    if s.is_Integer:
+        constant, remainder = remainder.as_coeff_Add()
+        if constant.is_Integer:
+            whole = -(-int(constant) // int(s)) if up else int(constant) // int(s)
+            exact.append(Integer(whole))
+            remainder += constant - whole * s
+        else:
+            remainder += constant
+    return Add(*exact), remainder
+
+
+def _merge_nested(rest):
+    """For ``rest = floor(y/d) + c`` (or a ceiling) with integer ``c``: ``(y + c*d, d)``.
+
+    ``floor((floor(y/d) + c)/s) = floor((y + c*d)/(d*s))`` for positive integers
+    ``d``, ``s``; a ceiling of integer ``y`` is first ``floor((y + d - 1)/d)``.
+    """
+    atoms = [t for t in Add.make_args(rest) if isinstance(t, (floor, ceiling))]
+    if len(atoms) != 1:
+        return None
+    atom = atoms[0]
+    other = rest - atom
+    if not other.is_integer:
+        return None
+    y, d = sympy.fraction(sympy.together(atom.args[0]))
+    if not (d.is_integer and d.is_positive):
+        return None
+    if isinstance(atom, ceiling):
+        if not y.is_integer:
+            return None
+        y = y + d - 1
+    return y + other * d, d

@@ -1,0 +1,97 @@
+"""Activation layers: Activation, ReLU, Softmax. No weights; shapes unchanged.
+
+>>> from symparams import layers
+>>> layers.Activation("relu").compute_output_shape((10, 3))
+(10, 3)
+>>> layers.Activation("rleu")
+Traceback (most recent call last):
+...
+symparams.errors.ArgumentError: Activation: could not interpret activation function identifier: 'rleu'
+"""
+
+from __future__ import annotations
+
+import numbers
+
+from .. import arguments
+from ..errors import ArgumentError, ArgumentTypeError
+from .base import Layer
+
+#: The activation names Keras 3.15 accepts (``keras.activations.get``).
+KERAS_ACTIVATIONS = frozenset({
+    "celu", "elu", "exponential", "gelu", "glu", "hard_shrink", "hard_sigmoid", "hard_silu",
+    "hard_swish", "hard_tanh", "leaky_relu", "linear", "log_sigmoid", "log_softmax", "mish",
+    "relu", "relu6", "selu", "sigmoid", "silu", "soft_shrink", "softmax", "softplus",
+    "softsign", "sparse_plus", "sparse_sigmoid", "sparsemax", "squareplus", "swish", "tanh",
+    "tanh_shrink", "threshold",
+})
+
+
+def activation_name(value, *, owner: str, argument: str = "activation"):
+    """A Keras activation: ``None``, one of its names, or a callable (kept as its name)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        if value not in KERAS_ACTIVATIONS:
+            raise ArgumentError(
+                f"{owner}: could not interpret activation function identifier: {value!r}",
+                argument=argument, value=value)
+        return value
+    if callable(value):
+        return getattr(value, "__name__", type(value).__name__)
+    raise ArgumentTypeError(
+        f"{owner}: `{argument}` must be an activation name or a callable. "
+        f"Received: {argument}={value!r}", argument=argument, value=value)
+
+
+class _Elementwise(Layer):
+    no_weights_reason = "it applies a fixed function to each entry: no weights, 0 parameters"
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape)
+
+
+class Activation(_Elementwise):
+    """Applies an activation function: ``Activation('relu')``."""
+
+    def __init__(self, activation, **kwargs):
+        super().__init__(**kwargs)
+        if activation is None:
+            raise ArgumentError("Activation: `activation` must not be None. "
+                                "Received: activation=None", argument="activation", value=None)
+        self._store(activation=activation_name(activation, owner="Activation"))
+
+    @property
+    def no_weights_reason(self):
+        return (f"it applies {self.activation} to each entry, a fixed function: "
+                f"no weights, 0 parameters")
+
+
+class ReLU(_Elementwise):
+    """``max(x, 0)``, optionally capped (``max_value``) or leaky (``negative_slope``)."""
+
+    def __init__(self, max_value=None, negative_slope=0.0, threshold=0.0, **kwargs):
+        super().__init__(**kwargs)
+        for argument, value in (("max_value", max_value), ("negative_slope", negative_slope),
+                                ("threshold", threshold)):
+            if value is None and argument == "max_value":
+                continue
+            if isinstance(value, bool) or not isinstance(value, numbers.Real):
+                raise ArgumentTypeError(
+                    f"ReLU: `{argument}` must be a number. Received: {argument}={value!r}",
+                    argument=argument, value=value)
+            if argument != "threshold" and value < 0:
+                raise ArgumentError(
+                    f"ReLU: `{argument}` cannot be a negative value. "
+                    f"Received: {argument}={value!r}", argument=argument, value=value)
+        self._store(max_value=max_value, negative_slope=negative_slope, threshold=threshold)
+
+
+class Softmax(_Elementwise):
+    """Softmax along ``axis`` (the last by default)."""
+
+    def __init__(self, axis=-1, **kwargs):
+        super().__init__(**kwargs)
+        self._store(axis=arguments.axis(axis, owner="Softmax", argument="axis"))
+
+    no_weights_reason = "it normalizes each slice to sum to 1, a fixed function: no weights"

@@ -1,0 +1,274 @@
+"""The base of every layer: immutable arguments, formulas as methods of the input shape.
+
+A layer is data. Its constructor checks and stores its arguments; what it
+computes depends on the input shape it is given:
+
+>>> from symparams import dims, layers
+>>> H, W, C = dims("H W C")
+>>> conv = layers.Conv2D(32, 5)
+>>> conv.compute_output_shape((H, W, C))
+(H - 4, W - 4, 32)
+>>> conv.count_params((H, W, C))
+32*(25*C + 1)
+
+Counts are never written by hand: a layer declares its weights
+(:meth:`Layer.declare_weights`) and :func:`symparams.weights.count` derives
+every count from them. A model binds layers to shapes (:meth:`Layer.bind`)
+and hands out :class:`BoundLayer` views.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+import sympy
+
+from .. import arguments
+from ..errors import ArgumentError, ArgumentTypeError, ShapeError, UnknownArgumentError
+from ..weights import Weight, count
+
+# Keyword arguments every Keras layer accepts that change neither shape nor count.
+_BASE_IGNORED = frozenset({"activity_regularizer", "autocast", "dtype"})
+# Float dtypes (or policies) that keep weights as declared; quantized policies add weights.
+_PLAIN_DTYPES = frozenset({
+    None, "float16", "float32", "float64", "bfloat16", "mixed_float16", "mixed_bfloat16",
+})
+
+
+class Layer:
+    """Base class of all layers.
+
+    Subclasses define ``__init__`` (checking arguments with
+    :mod:`symparams.arguments` and storing them with :meth:`_store`),
+    :meth:`compute_output_shape` and, if they have weights,
+    :meth:`declare_weights`.
+    """
+
+    #: Keyword arguments this layer accepts and ignores (initializers, ...).
+    ignored_arguments: ClassVar[frozenset] = frozenset()
+    #: For layers without weights: why there are none, in one sentence.
+    no_weights_reason: ClassVar[str] = ""
+
+    def __init__(self, *, name=None, trainable=True, input_shape=None, input_dim=None,
+                 batch_input_shape=None, **kwargs):
+        owner = type(self).__name__
+        unknown = {k: v for k, v in kwargs.items()
+                   if k not in _BASE_IGNORED and k not in self.ignored_arguments}
+        if unknown:
+            raise UnknownArgumentError(
+                f"Unrecognized keyword arguments passed to {owner}: {unknown}",
+                argument=next(iter(unknown)), value=unknown)
+        dtype = kwargs.get("dtype")
+        if dtype not in _PLAIN_DTYPES:
+            raise ArgumentError(
+                f"{owner}: only float dtypes are supported (quantized dtype policies add "
+                f"weights symparams does not model yet). Received: dtype={dtype!r}",
+                argument="dtype", value=dtype)
+        if name is not None and not isinstance(name, str):
+            raise ArgumentTypeError(f"{owner}: `name` must be a string. Received: name={name!r}",
+                                    argument="name", value=name)
+        if input_dim is not None:
+            input_shape = (input_dim,)
+        elif batch_input_shape is not None:
+            input_shape = tuple(batch_input_shape)[1:]
+        if input_shape is not None:
+            input_shape = check_shape(input_shape, owner=owner, argument="input_shape")
+        object.__setattr__(self, "_config", {})
+        self._store(name=name,
+                    trainable=arguments.flag(trainable, owner=owner, argument="trainable"),
+                    input_shape=input_shape)
+
+    # -- construction helpers -------------------------------------------------------------
+
+    def _store(self, **fields) -> None:
+        """Record checked arguments: as attributes and in the config."""
+        for key, value in fields.items():
+            object.__setattr__(self, key, value)
+            self._config[key] = value
+
+    def __setattr__(self, key, value):
+        raise AttributeError(f"{type(self).__name__} is immutable; use .replace({key}=...)")
+
+    def get_config(self) -> dict:
+        """The layer's arguments, checked and normalized (sizes as SymPy expressions)."""
+        return dict(self._config)
+
+    def replace(self, **changes) -> "Layer":
+        """A new layer with some arguments changed (checked again).
+
+        >>> from symparams import layers
+        >>> layers.Dense(10).replace(units=20).units
+        20
+        """
+        config = self.get_config()
+        config.update(changes)
+        return type(self)(**config)
+
+    def subs(self, mapping) -> "Layer":
+        """The layer with symbols replaced in every argument (checked again)."""
+        config = {k: _subs(v, mapping) for k, v in self._config.items()}
+        if all(config[k] is self._config[k] for k in config):
+            return self
+        return type(self)(**config)
+
+    @property
+    def free_symbols(self) -> set:
+        """Every symbol the layer's arguments use."""
+        found = set()
+        for value in self._config.values():
+            for item in value if isinstance(value, tuple) else (value,):
+                if isinstance(item, sympy.Basic):
+                    found |= item.free_symbols
+        return found
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{k}={v!r}" for k, v in self._config.items()
+                          if k not in ("name", "trainable", "input_shape") or
+                          (k == "name" and v is not None) or (k == "trainable" and not v) or
+                          (k == "input_shape" and v is not None))
+        return f"{type(self).__name__}({shown})"
+
+    # -- formulas ---------------------------------------------------------------------------
+
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
+        """Output shape (batch excluded) for ``input_shape`` (batch excluded)."""
+        raise NotImplementedError(f"{type(self).__name__} defines no output shape")
+
+    def declare_weights(self, input_shape: tuple) -> tuple[Weight, ...]:
+        """The weights this layer creates for ``input_shape``. None by default."""
+        return ()
+
+    def count_params(self, input_shape: tuple) -> sympy.Expr:
+        """Number of weight entries for ``input_shape``."""
+        return count(self._weights(input_shape))
+
+    def _weights(self, input_shape) -> tuple[Weight, ...]:
+        weights = self.declare_weights(tuple(input_shape))
+        if self.trainable:
+            return weights
+        return tuple(_frozen(w) for w in weights)
+
+    def bind(self, input_shape, name: str | None = None) -> "BoundLayer":
+        """This layer applied to ``input_shape``: a view with shapes and counts.
+
+        Raises :class:`~symparams.errors.ShapeError` when the layer cannot take
+        the shape or an output dimension would fall below 1.
+        """
+        name = name or self.name or snake_case(type(self).__name__)
+        input_shape = tuple(input_shape)
+        try:
+            output_shape = tuple(self.compute_output_shape(input_shape))
+            _check_output(output_shape, input_shape)
+            weights = self._weights(input_shape)
+        except ShapeError as err:
+            raise err.in_layer(f"'{name}' ({type(self).__name__})") from None
+        return BoundLayer(self, name, input_shape, output_shape, weights)
+
+    # -- helpers for subclasses -------------------------------------------------------------
+
+    def _expect_rank(self, input_shape, rank: int | None = None, *, min_rank: int = 1,
+                     what: str = "") -> None:
+        n = len(input_shape)
+        if (rank is not None and n != rank) or n < min_rank:
+            wanted = f"rank {rank}" if rank is not None else f"rank at least {min_rank}"
+            detail = f" ({what})" if what else ""
+            raise ShapeError(
+                f"expects an input of {wanted}{detail}, batch excluded; "
+                f"received an input of rank {n}: {format_shape(input_shape)}")
+
+
+class BoundLayer:
+    """A layer bound to an input shape, as a model hands it out.
+
+    Everything is a SymPy expression; shapes are tuples of them. Attribute
+    access falls through to the layer's arguments (``bound.filters``).
+    """
+
+    __slots__ = ("layer", "name", "input_shape", "output_shape", "weights")
+
+    def __init__(self, layer: Layer, name: str, input_shape: tuple, output_shape: tuple,
+                 weights: tuple[Weight, ...]):
+        self.layer = layer
+        self.name = name
+        self.input_shape = input_shape
+        self.output_shape = output_shape
+        self.weights = weights
+
+    @property
+    def params(self) -> sympy.Expr:
+        return count(self.weights)
+
+    @property
+    def trainable_params(self) -> sympy.Expr:
+        return count(w for w in self.weights if w.trainable)
+
+    @property
+    def non_trainable_params(self) -> sympy.Expr:
+        return count(w for w in self.weights if not w.trainable)
+
+    @property
+    def class_name(self) -> str:
+        return type(self.layer).__name__
+
+    def explain(self, **subs):
+        """A readable derivation of this layer's counts; see :func:`symparams.explain`."""
+        from ..explain import explain
+        return explain(self, **subs)
+
+    def __getattr__(self, key):
+        if key.startswith("_"):
+            raise AttributeError(key)
+        return getattr(self.layer, key)
+
+    def __repr__(self) -> str:
+        return (f"<{self.name} ({self.class_name}): {format_shape(self.input_shape)} -> "
+                f"{format_shape(self.output_shape)}, params={self.params}>")
+
+
+def check_shape(shape, *, owner: str, argument: str) -> tuple:
+    """A batchless shape: a tuple of sizes (an int alone means a shape of rank 1)."""
+    if isinstance(shape, (tuple, list)):
+        if not shape:
+            raise ArgumentError(f"{owner}: `{argument}` must not be empty. "
+                                f"Received: {argument}={shape!r}", argument=argument, value=shape)
+        if any(s is None for s in shape):
+            raise ArgumentError(
+                f"{owner}: `{argument}` must not contain None; use a symbol from "
+                f"symparams.dims(...) for a free dimension. Received: {argument}={shape!r}",
+                argument=argument, value=shape)
+        return tuple(arguments.size(s, owner=owner, argument=argument) for s in shape)
+    return (arguments.size(shape, owner=owner, argument=argument),)
+
+
+def format_shape(shape) -> str:
+    """``(H, W, 3)``: a shape as plain text."""
+    inner = ", ".join(str(s) for s in shape)
+    return f"({inner},)" if len(shape) == 1 else f"({inner})"
+
+
+def snake_case(name: str) -> str:
+    """Keras's default layer names: ``MaxPooling2D`` -> ``max_pooling2d``."""
+    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+def _check_output(output_shape, input_shape) -> None:
+    for axis, size in enumerate(output_shape):
+        if size.is_positive is False:
+            raise ShapeError(
+                f"output dimension {axis} would be {size}, below 1, for input shape "
+                f"{format_shape(input_shape)}")
+
+
+def _frozen(weight: Weight) -> Weight:
+    return Weight(weight.name, weight.axes, False, weight.note)
+
+
+def _subs(value, mapping):
+    if isinstance(value, tuple):
+        items = tuple(_subs(v, mapping) for v in value)
+        return value if all(a is b for a, b in zip(items, value)) else items
+    if isinstance(value, sympy.Basic) and value.free_symbols & mapping.keys():
+        return value.xreplace(mapping)
+    return value

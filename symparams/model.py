@@ -1,0 +1,190 @@
+"""Sequential models: layers bound one after another to the shapes flowing through them.
+
+>>> from symparams import Sequential, dims, layers
+>>> H, W, C = dims("H W C")
+>>> model = Sequential(input_shape=(H, W, C))
+>>> model.add(layers.Conv2D(8, 3, padding="same"))
+>>> model.add(layers.GlobalAveragePooling2D())
+>>> [(layer.name, layer.output_shape) for layer in model.layers]
+[('conv2d', (H, W, 8)), ('global_average_pooling2d', (8,))]
+>>> model.params
+8*(9*C + 1)
+
+Each layer is bound once, when it is added, so building costs time linear in
+depth. Totals are sums of the layers' own formulas, formed once and cached.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import sympy
+
+from . import arguments
+from .errors import ArgumentTypeError, ModelError, ShapeError
+from .layers.base import BoundLayer, Layer, check_shape, snake_case
+
+
+class Sequential:
+    """A stack of layers, each taking the previous one's output (Keras's ``Sequential``).
+
+    ``input_shape`` excludes the batch axis; it can also be given to the first
+    layer (``Conv2D(32, 5, input_shape=(28, 28, 1))``), as in Keras.
+    """
+
+    def __init__(self, layers=None, input_shape=None, name: str | None = None):
+        if name is not None and not isinstance(name, str):
+            raise ArgumentTypeError(f"Sequential: `name` must be a string. Received: name={name!r}",
+                                    argument="name", value=name)
+        self.name = name or "sequential"
+        self._layers: list[Layer] = []
+        self._bound: list[BoundLayer] = []
+        self._names: set[str] = set()
+        self._totals: dict[str, sympy.Expr] = {}
+        self._input_shape = None if input_shape is None else \
+            check_shape(input_shape, owner="Sequential", argument="input_shape")
+        if layers is not None:
+            if isinstance(layers, Layer) or not hasattr(layers, "__iter__"):
+                raise ArgumentTypeError(
+                    "Sequential: `layers` must be a list of layers. "
+                    f"Received: layers={layers!r}", argument="layers", value=layers)
+            for layer in layers:
+                self.add(layer)
+
+    def add(self, layer: Layer) -> None:
+        """Append ``layer`` and bind it to the current output shape."""
+        if not isinstance(layer, Layer):
+            raise ArgumentTypeError(
+                f"Sequential.add: expected a layer from symparams.layers. Received: {layer!r}",
+                argument="layer", value=layer)
+        if not self._layers and self._input_shape is None:
+            self._input_shape = layer.input_shape
+        name = self._name_for(layer)
+        if self._input_shape is not None:
+            self._bound.append(self._bind(layer, name))
+        self._names.add(name)
+        self._layers.append(layer)
+        self._totals.clear()
+
+    def _name_for(self, layer: Layer) -> str:
+        if layer.name is not None:
+            if layer.name in self._names:
+                raise ModelError(
+                    "All layers added to a Sequential model should have unique names. "
+                    f"Name '{layer.name}' is already the name of a layer in this model.")
+            name = layer.name
+        else:
+            base = snake_case(type(layer).__name__)
+            name, n = base, 0
+            while name in self._names:
+                n += 1
+                name = f"{base}_{n}"
+        return name
+
+    def _bind(self, layer: Layer, name: str) -> BoundLayer:
+        previous = self._bound[-1] if self._bound else None
+        shape = previous.output_shape if previous else self._input_shape
+        try:
+            return layer.bind(shape, name)
+        except ShapeError as err:
+            source = (f"the output of '{previous.name}' ({previous.class_name})" if previous
+                      else "the model's input")
+            raise ShapeError(f"{err.message}; its input is {source}", layer=err.layer) from None
+
+    # -- what a model reports -------------------------------------------------------------
+
+    @property
+    def layers(self) -> tuple[BoundLayer, ...]:
+        """The layers, each bound to its input shape: name, shapes and counts."""
+        self._require_shape()
+        return tuple(self._bound)
+
+    @property
+    def input_shape(self) -> tuple:
+        self._require_shape()
+        return self._input_shape
+
+    @property
+    def output_shape(self) -> tuple:
+        self._require_shape()
+        return self._bound[-1].output_shape if self._bound else self._input_shape
+
+    @property
+    def params(self) -> sympy.Expr:
+        """Total number of weight entries, trainable or not (Keras's ``count_params()``)."""
+        return self._total("params")
+
+    @property
+    def trainable_params(self) -> sympy.Expr:
+        return self._total("trainable_params")
+
+    @property
+    def non_trainable_params(self) -> sympy.Expr:
+        return self._total("non_trainable_params")
+
+    def count_params(self) -> sympy.Expr:
+        """Keras's name for :attr:`params`."""
+        return self.params
+
+    def _total(self, which: str) -> sympy.Expr:
+        if which not in self._totals:
+            self._totals[which] = sympy.Add(*(getattr(b, which) for b in self.layers))
+        return self._totals[which]
+
+    def _require_shape(self) -> None:
+        if self._input_shape is None:
+            raise ModelError(
+                f"model '{self.name}' has no input shape: pass input_shape=(...) to "
+                "Sequential or to its first layer (batch axis excluded)")
+
+    @property
+    def free_symbols(self) -> set:
+        """Every symbol in the input shape and in the layers' arguments."""
+        found = set()
+        for size in self.input_shape:
+            found |= size.free_symbols
+        for layer in self._layers:
+            found |= layer.free_symbols
+        return found
+
+    # -- operations -----------------------------------------------------------------------
+
+    def subs(self, mapping: Mapping | None = None, /, **values) -> "Sequential":
+        """The model with symbols replaced by values everywhere (input and layer arguments).
+
+        Keys may be symbols or their names. Every layer is bound again, so a
+        value that makes some dimension fall below 1 raises
+        :class:`~symparams.errors.ShapeError` naming the first such layer.
+        """
+        replacements = self._replacements(mapping, values)
+        model = Sequential(input_shape=tuple(s.xreplace(replacements) for s in self.input_shape),
+                           name=self.name)
+        for layer, bound in zip(self._layers, self._bound):
+            model._add_named(layer.subs(replacements), bound.name)
+        return model
+
+    def _add_named(self, layer: Layer, name: str) -> None:
+        self._names.add(name)
+        self._bound.append(self._bind(layer, name))
+        self._layers.append(layer)
+
+    def _replacements(self, mapping, values) -> dict:
+        given = dict(mapping or {})
+        given.update(values)
+        return arguments.substitutions(given, self.free_symbols, owner=f"model '{self.name}'")
+
+    def summary(self):
+        """A :class:`~symparams.summary.Summary` table of layers, shapes and counts."""
+        from .summary import Summary
+        return Summary(self)
+
+    def explain(self, **subs):
+        """A readable derivation of every layer's count and the total."""
+        from .explain import explain
+        return explain(self, **subs)
+
+    def __repr__(self) -> str:
+        if self._input_shape is None:
+            return f"<Sequential '{self.name}': {len(self._layers)} layers, no input shape>"
+        return (f"<Sequential '{self.name}': {len(self._layers)} layers, "
+                f"params={self.params}>")

@@ -1,0 +1,138 @@
+"""Weight declarations, and the one function that turns them into counts.
+
+A layer declares its weights; every count (total, trainable, non-trainable)
+and every explanation is derived from these declarations by :func:`count`.
+Each axis of a weight carries a *label* (what the axis is, as a symbol such
+as ``filters``) and a *size* (its value for this layer and input).
+
+>>> from symparams.weights import Axis, Weight, count, label
+>>> kernel = Weight("kernel", (Axis(label("kernel_h"), 5), Axis(label("kernel_w"), 5),
+...                            Axis(label("in_channels"), 32), Axis(label("filters"), 64)))
+>>> bias = Weight("bias", (Axis(label("filters"), 64),))
+>>> count([kernel, bias])
+51264
+>>> from sympy import sstr
+>>> sstr(count([kernel, bias], of="label", evaluate=False), order="none")
+'(kernel_h*kernel_w*in_channels + 1)*filters'
+>>> count([kernel, bias], of="label")
+filters*(in_channels*kernel_h*kernel_w + 1)
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+import sympy
+from sympy import Add, Integer, Mul
+from sympy.core.parameters import distribute
+
+__all__ = ["Axis", "Weight", "count", "label"]
+
+
+@lru_cache(maxsize=None)
+def label(name: str) -> sympy.Symbol:
+    """The symbol naming an axis role in formulas (``filters``, ``kernel_h``, ...).
+
+    Labels are positive integers like every dimension, but they only appear in
+    explanations: counts and shapes are always in the user's own symbols.
+    """
+    return sympy.Symbol(name, integer=True, positive=True)
+
+
+@dataclass(frozen=True)
+class Axis:
+    """One axis of a weight: what it is (``label``) and how long it is (``size``)."""
+
+    label: sympy.Expr
+    size: sympy.Expr
+
+
+@dataclass(frozen=True)
+class Weight:
+    """A weight tensor a layer creates: its name, axes, and whether training updates it.
+
+    ``note`` says in a few words what one entry is for, for explanations.
+    """
+
+    name: str
+    axes: tuple[Axis, ...]
+    trainable: bool = True
+    note: str = ""
+
+    @property
+    def shape(self) -> tuple[sympy.Expr, ...]:
+        return tuple(axis.size for axis in self.axes)
+
+    @property
+    def size(self) -> sympy.Expr:
+        """Number of entries: the product of the shape."""
+        return Mul(*self.shape)
+
+
+def count(weights, *, of: str = "size", evaluate: bool = True) -> sympy.Expr:
+    """Total entries of ``weights``, factored the way a person writes it.
+
+    Axes whose label appears in every weight (``filters`` in a kernel and its
+    bias) are pulled out as a common factor: ``(k_h*k_w*c_in + 1)*filters``
+    rather than ``k_h*k_w*c_in*filters + filters``.
+
+    ``of="label"`` writes the formula in the axis labels, ``of="size"`` in the
+    actual sizes. ``evaluate=False`` keeps every product and sum as written
+    (``(5*5*32 + 1)*64``), for showing a derivation; print it with
+    ``order="none"``.
+    """
+    weights = list(weights)
+    if not weights:
+        return Integer(0)
+    pick = (lambda axis: axis.label) if of == "label" else (lambda axis: axis.size)
+    common = _common_labels(weights)
+
+    def product(factors):
+        factors = list(factors)
+        if not factors:
+            return Integer(1)
+        if len(factors) == 1:
+            return factors[0]
+        return Mul(*factors, evaluate=evaluate)
+
+    cofactors = [product(pick(a) for a in _split_common(w.axes, common)[1]) for w in weights]
+    shared = [pick(a) for a in _split_common(weights[0].axes, common)[0]]
+    if not shared:
+        return cofactors[0] if len(cofactors) == 1 else Add(*cofactors, evaluate=evaluate)
+    if all(c == 1 for c in cofactors):
+        inner = Integer(len(cofactors))
+    elif len(cofactors) == 1:
+        inner = cofactors[0]
+    else:
+        inner = Add(*cofactors, evaluate=evaluate)
+    factors = ([] if inner == 1 else [inner]) + shared
+    if evaluate:
+        with distribute(False):
+            return Mul(*factors)
+    return product(factors)
+
+
+def _common_labels(weights) -> Counter:
+    """Labels on an axis of every weight, with how many times each is common."""
+    if len(weights) < 2:
+        return Counter()
+    counters = [Counter(a.label for a in w.axes) for w in weights]
+    common = counters[0]
+    for counter in counters[1:]:
+        common &= counter
+    return common
+
+
+def _split_common(axes, common: Counter) -> tuple[list, list]:
+    """``axes`` split into the first occurrences of the common labels and the rest."""
+    left = Counter(common)
+    shared, kept = [], []
+    for axis in axes:
+        if left[axis.label] > 0:
+            left[axis.label] -= 1
+            shared.append(axis)
+        else:
+            kept.append(axis)
+    return shared, kept
