@@ -107,17 +107,20 @@ def simplify_floors(expr) -> sympy.Expr:
     >>> simplify_floors(floor((floor((H - 4)/2) - 6)/2) + 1)
     floor(H/4) - 3
     """
-    expr = sympy.sympify(expr)  # safe: callers pass expressions, never text
-    return expr.replace(lambda e: isinstance(e, (floor, ceiling)), _rewrite_atom)
+    return _simplify(sympy.sympify(expr))  # safe: callers pass expressions, never text
 
 
-def _rewrite_atom(atom):
-    numerator, denominator = sympy.fraction(sympy.together(atom.args[0]))
-    if not _applies(numerator, denominator):
-        return atom
-    if isinstance(atom, floor):
-        return floor_div(numerator, denominator)
-    return ceil_div(numerator, denominator)
+def _simplify(expr):
+    if not expr.args:
+        return expr
+    args = [_simplify(a) for a in expr.args]
+    if isinstance(expr, (floor, ceiling)):
+        # Rewrite from the argument: building the floor first would let SymPy split it.
+        numerator, denominator = sympy.fraction(sympy.together(args[0]))
+        if _applies(numerator, denominator):
+            division = floor_div if isinstance(expr, floor) else ceil_div
+            return division(numerator, denominator)
+    return expr.func(*args)
 
 
 def _applies(x, s) -> bool:

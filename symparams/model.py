@@ -57,6 +57,11 @@ class Sequential:
             raise ArgumentTypeError(
                 f"Sequential.add: expected a layer from symparams.layers. Received: {layer!r}",
                 argument="layer", value=layer)
+        if any(layer is other for other in self._layers):
+            raise ModelError(
+                f"this {type(layer).__name__} is already in model '{self.name}'; a Sequential "
+                "model cannot use one layer twice. Create a second layer, or use a graph model "
+                "to share weights")
         if not self._layers and self._input_shape is None:
             self._input_shape = layer.input_shape
         name = self._name_for(layer)

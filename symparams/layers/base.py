@@ -157,6 +157,9 @@ class Layer:
         """
         name = name or self.name or snake_case(type(self).__name__)
         input_shape = tuple(input_shape)
+        if not all(isinstance(s, sympy.Expr) for s in input_shape):
+            input_shape = check_shape(input_shape, owner=type(self).__name__,
+                                      argument="input_shape")
         try:
             output_shape = tuple(self.compute_output_shape(input_shape))
             _check_output(output_shape, input_shape)

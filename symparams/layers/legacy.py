@@ -28,7 +28,7 @@ def Convolution1D(nb_filter, filter_length=None, *args, border_mode="valid",
                   subsample_length=1, bias=True, input_dim=None, input_length=None, **kwargs):
     """Keras 1 ``Convolution1D(nb_filter, filter_length, ...)`` as a :class:`Conv1D`."""
     if args or "kernel_size" in kwargs:
-        return Conv1D(nb_filter, filter_length, *args, **kwargs)
+        return Conv1D(nb_filter, *_given(filter_length), *args, **kwargs)
     _drop_ignored(kwargs)
     if input_dim is not None and "input_shape" not in kwargs:
         kwargs["input_shape"] = (input_length, input_dim) if input_length else None
@@ -45,8 +45,7 @@ def Convolution2D(nb_filter, nb_row=None, nb_col=None, *args, border_mode="valid
                   subsample=(1, 1), dim_ordering="default", bias=True, **kwargs):
     """Keras 1 ``Convolution2D(nb_filter, nb_row, nb_col, ...)`` as a :class:`Conv2D`."""
     if nb_col is None or isinstance(nb_row, (tuple, list)) or "kernel_size" in kwargs:
-        rest = () if nb_col is None else (nb_col,)
-        return Conv2D(nb_filter, nb_row, *rest, *args, **kwargs)
+        return Conv2D(nb_filter, *_given(nb_row, nb_col), *args, **kwargs)
     _drop_ignored(kwargs)
     return Conv2D(nb_filter, (nb_row, nb_col), *args, strides=subsample, padding=border_mode,
                   data_format=_data_format(dim_ordering, "Convolution2D"), use_bias=bias,
@@ -58,12 +57,21 @@ def Convolution3D(nb_filter, kernel_dim1=None, kernel_dim2=None, kernel_dim3=Non
                   **kwargs):
     """Keras 1 ``Convolution3D(nb_filter, kernel_dim1, kernel_dim2, kernel_dim3, ...)``."""
     if kernel_dim3 is None or isinstance(kernel_dim1, (tuple, list)) or "kernel_size" in kwargs:
-        rest = tuple(v for v in (kernel_dim2, kernel_dim3) if v is not None)
-        return Conv3D(nb_filter, kernel_dim1, *rest, *args, **kwargs)
+        return Conv3D(nb_filter, *_given(kernel_dim1, kernel_dim2, kernel_dim3), *args, **kwargs)
     _drop_ignored(kwargs)
     return Conv3D(nb_filter, (kernel_dim1, kernel_dim2, kernel_dim3), *args, strides=subsample,
                   padding=border_mode, data_format=_data_format(dim_ordering, "Convolution3D"),
                   use_bias=bias, **kwargs)
+
+
+def _given(*values) -> tuple:
+    """The leading positional values that were given (Keras 3 spellings pass fewer)."""
+    given = []
+    for value in values:
+        if value is None:
+            break
+        given.append(value)
+    return tuple(given)
 
 
 def _drop_ignored(kwargs) -> None:

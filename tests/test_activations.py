@@ -1,0 +1,26 @@
+"""Activation layers keep shapes and have no weights; bad identifiers raise."""
+
+import pytest
+
+from symparams import ArgumentError, dims, layers
+
+H, C = dims("H C")
+
+
+@pytest.mark.parametrize("layer", [layers.Activation("relu"), layers.Activation("softmax"),
+                                   layers.ReLU(max_value=6), layers.Softmax(axis=1),
+                                   layers.Activation(lambda x: x)])
+def test_shape_kept_no_weights(layer):
+    bound = layer.bind((H, C))
+    assert bound.output_shape == (H, C) and bound.params == 0
+
+
+def test_errors():
+    with pytest.raises(ArgumentError, match=r"could not interpret activation function identifier: "
+                                            r"'rleu'"):
+        layers.Activation("rleu")
+    with pytest.raises(ArgumentError, match=r"^ReLU: `max_value` cannot be a negative value. "
+                                            r"Received: max_value=-1$"):
+        layers.ReLU(max_value=-1)
+    with pytest.raises(ArgumentError, match=r"Dense: could not interpret activation"):
+        layers.Dense(3, activation="rel")

@@ -1,0 +1,109 @@
+"""Floor/ceiling rules: the simplified forms agree with the raw framework rules everywhere."""
+
+import sympy
+from hypothesis import example, given, strategies as st
+from sympy import ceiling, floor
+
+from symparams import dims
+from symparams.intmath import ceil_div, conv_output_length, floor_div, simplify_floors
+
+from .helpers import raw_length
+
+H, S, K = dims("H S K")
+
+
+def exact(expr, *symbols):
+    """Evaluate ``expr`` exactly at integers (lambdify would go through floats)."""
+    return lambda *values: int(expr.xreplace(dict(zip(symbols, map(sympy.Integer, values)))))
+
+
+def nesting_depth(expr):
+    if isinstance(expr, (floor, ceiling)):
+        return 1 + max((nesting_depth(a) for a in expr.args), default=0)
+    return max((nesting_depth(a) for a in expr.args), default=0)
+
+
+ops = st.tuples(st.integers(1, 5), st.integers(1, 4), st.integers(1, 3),
+                st.sampled_from(["valid", "same"]))
+
+
+@given(st.lists(ops, min_size=1, max_size=6))
+@example([(3, 2, 1, "same")] * 5)
+@example([(2, 2, 1, "valid")] * 5)
+@example([(5, 1, 1, "valid"), (2, 2, 1, "valid"), (5, 1, 1, "valid"), (2, 2, 1, "valid")])
+def test_chains_agree_with_the_raw_rule_at_every_size(chain):
+    expr = H
+    for kernel, stride, dilation, padding in chain:
+        expr = conv_output_length(expr, kernel, stride, dilation, padding)
+    assert nesting_depth(expr) <= 1, expr
+    f = exact(expr, H)
+    for n in range(1, 120):
+        want = n
+        for kernel, stride, dilation, padding in chain:
+            want = raw_length(want, kernel, stride, dilation, padding)
+        assert f(n) == want, (chain, n, expr)
+
+
+@given(st.lists(st.tuples(st.integers(1, 4), st.sampled_from(["valid", "same"])),
+                min_size=1, max_size=4))
+def test_symbolic_stride_chains_agree(chain):
+    expr = H
+    for kernel, padding in chain:
+        expr = conv_output_length(expr, kernel, S, 1, padding)
+    assert nesting_depth(expr) <= 1, expr
+    f = exact(expr, H, S)
+    for s in range(1, 5):
+        for n in range(1, 80):
+            want = n
+            for kernel, padding in chain:
+                want = raw_length(want, kernel, s, 1, padding)
+            assert f(n, s) == want, (chain, n, s, expr)
+
+
+def test_paper_forms():
+    same, pool = H, H
+    for _ in range(5):
+        same = conv_output_length(same, 3, 2, padding="same")
+        pool = conv_output_length(pool, 2, 2)
+    assert same == ceiling(H / 32)
+    assert pool == floor(H / 32)
+    assert conv_output_length(H, 5) == H - 4
+    assert conv_output_length(H, 3, 2) == ceiling(H / 2) - 1
+    assert conv_output_length(H, K, S) == floor((H - K) / S) + 1
+    assert conv_output_length(H, K, S, padding="same") == ceiling(H / S)
+    assert ceil_div(ceil_div(H, S), S) == ceiling(H / S**2)
+    assert floor_div(floor_div(H, S), 2) == floor(H / (2 * S))
+
+
+def test_exact_quotients_lose_their_floor():
+    assert floor_div(4 * H + 2, 2) == 2 * H + 1
+    assert ceil_div(S * H, S) == H
+    assert floor_div(H, 1) == H
+
+
+@given(st.integers(-50, 50), st.integers(1, 7), st.integers(-5, 5))
+def test_floor_and_ceil_div_of_linear_forms(c, s, a):
+    x = a * H + c
+    lo, hi = exact(floor_div(x, s), H), exact(ceil_div(x, s), H)
+    for n in range(1, 40):
+        assert lo(n) == (a * n + c) // s
+        assert hi(n) == -((-(a * n + c)) // s)
+
+
+@given(st.lists(st.tuples(st.sampled_from([floor, ceiling]), st.integers(1, 4),
+                          st.integers(-6, 6)), min_size=1, max_size=4))
+def test_simplify_floors_agrees_with_raw_nested_floors(steps):
+    raw = H
+    for rounding, divisor, offset in steps:
+        raw = rounding((raw + offset) / divisor)
+    simple = simplify_floors(raw)
+    assert nesting_depth(simple) <= 1
+    f_raw, f_simple = exact(raw, H), exact(simple, H)
+    for n in range(1, 100):
+        assert f_raw(n) == f_simple(n), (raw, simple, n)
+
+
+def test_non_integer_arguments_are_left_alone():
+    x = sympy.Symbol("x", real=True)
+    assert floor_div(x, 2) == floor(x / 2)
+    assert ceil_div(H, x) == ceiling(H / x)
