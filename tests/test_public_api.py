@@ -1,0 +1,40 @@
+"""The public surface: what is exported, documented, and what importing costs."""
+
+import subprocess
+import sys
+
+import pytest
+
+import symparams
+from symparams import layers
+from symparams.layers.base import Layer
+
+
+def test_top_level_names():
+    for name in ["dims", "layers", "Sequential", "explain", "latex", "ShapeError",
+                 "ArgumentError", "ModelError", "SymparamsError"]:
+        assert name in symparams.__all__ and hasattr(symparams, name)
+
+
+@pytest.mark.parametrize("name", layers.__all__)
+def test_every_layer_is_exported_and_documented(name):
+    obj = getattr(layers, name)
+    assert obj.__doc__ and obj.__doc__.strip()
+
+
+def test_every_layer_class_in_the_package_is_exported():
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    public = {c for c in subclasses(Layer) if not c.__name__.startswith(("Base", "_"))}
+    exported = {getattr(layers, n) for n in layers.__all__}
+    assert public <= exported, public - exported
+
+
+def test_import_is_light():
+    code = ("import sys, symparams; heavy = [m for m in ('numpy', 'torch', 'keras', "
+            "'matplotlib') if m in sys.modules]; print(heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
