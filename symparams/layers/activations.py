@@ -13,17 +13,20 @@ from __future__ import annotations
 
 import numbers
 
-from .. import arguments
-from ..errors import ArgumentError, ArgumentTypeError
-from .base import Layer
+import sympy
 
-#: The activation names Keras 3.15 accepts (``keras.activations.get``).
+from .. import arguments
+from ..errors import ArgumentError, ArgumentTypeError, ShapeError
+from .base import Layer, format_shape
+
+#: The activation names Keras 3.15 can apply by name (``keras.activations.get``), less
+#: ``threshold``, which needs arguments a name cannot carry and fails when called.
 KERAS_ACTIVATIONS = frozenset({
     "celu", "elu", "exponential", "gelu", "glu", "hard_shrink", "hard_sigmoid", "hard_silu",
     "hard_swish", "hard_tanh", "leaky_relu", "linear", "log_sigmoid", "log_softmax", "mish",
     "relu", "relu6", "selu", "sigmoid", "silu", "soft_shrink", "softmax", "softplus",
     "softsign", "sparse_plus", "sparse_sigmoid", "sparsemax", "squareplus", "swish", "tanh",
-    "tanh_shrink", "threshold",
+    "tanh_shrink",
 })
 
 
@@ -44,6 +47,21 @@ def activation_name(value, *, owner: str, argument: str = "activation"):
         f"Received: {argument}={value!r}", argument=argument, value=value)
 
 
+def activation_output_shape(activation, shape: tuple) -> tuple:
+    """The shape after ``activation``: unchanged, except ``glu``, which halves the last axis.
+
+    >>> activation_output_shape("glu", (5, 8))
+    (5, 4)
+    """
+    if activation != "glu":
+        return shape
+    halved = sympy.Mul(shape[-1], sympy.Rational(1, 2))
+    if halved.is_integer is False:
+        raise ShapeError(f"the glu activation splits the last axis in two halves, so its size "
+                         f"must be even; received shape {format_shape(shape)}")
+    return (*shape[:-1], halved)
+
+
 class _Elementwise(Layer):
     no_weights_reason = "it applies a fixed function to each entry: no weights, 0 parameters"
 
@@ -60,6 +78,9 @@ class Activation(_Elementwise):
             raise ArgumentError("Activation: `activation` must not be None. "
                                 "Received: activation=None", argument="activation", value=None)
         self._store(activation=activation_name(activation, owner="Activation"))
+
+    def compute_output_shape(self, input_shape):
+        return activation_output_shape(self.activation, tuple(input_shape))
 
     @property
     def no_weights_reason(self):

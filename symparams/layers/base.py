@@ -161,7 +161,8 @@ class Layer:
             input_shape = check_shape(input_shape, owner=type(self).__name__,
                                       argument="input_shape")
         try:
-            output_shape = tuple(self.compute_output_shape(input_shape))
+            output_shape = tuple(s if isinstance(s, sympy.Expr) else sympy.Integer(s)
+                                 for s in self.compute_output_shape(input_shape))
             _check_output(output_shape, input_shape)
             weights = self._weights(input_shape)
         except ShapeError as err:

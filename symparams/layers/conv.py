@@ -21,7 +21,7 @@ from ..intmath import conv_output_length
 from ..weights import Axis, Weight, label
 from . import _spatial
 from ._spatial import axis_names, describe_input, join_channels, split_channels
-from .activations import activation_name
+from .activations import activation_name, activation_output_shape
 from .base import Layer
 
 WEIGHT_OPTIONS = frozenset({
@@ -88,7 +88,8 @@ class BaseConv(Layer):
         out = tuple(
             conv_output_length(n, k, s, d, self.padding)
             for n, k, s, d in zip(spatial, self.kernel_size, self.strides, self.dilation_rate))
-        return join_channels(out, self.filters, self.data_format)
+        return activation_output_shape(self.activation,
+                                       join_channels(out, self.filters, self.data_format))
 
     def declare_weights(self, input_shape):
         _, channels = self._channels(input_shape)

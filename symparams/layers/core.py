@@ -21,7 +21,7 @@ import sympy
 from .. import arguments
 from ..errors import ArgumentError, ShapeError
 from ..weights import Axis, Weight, label
-from .activations import activation_name
+from .activations import activation_name, activation_output_shape
 from .base import Layer, format_shape
 from . import _spatial
 
@@ -51,7 +51,7 @@ class Dense(Layer):
 
     def compute_output_shape(self, input_shape):
         self._expect_rank(input_shape, min_rank=1)
-        return (*input_shape[:-1], self.units)
+        return activation_output_shape(self.activation, (*input_shape[:-1], self.units))
 
     def declare_weights(self, input_shape):
         self._expect_rank(input_shape, min_rank=1)

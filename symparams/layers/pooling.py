@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+import sympy
+
 from .. import arguments
 from ..intmath import conv_output_length
 from . import _spatial
@@ -78,7 +80,7 @@ class BaseGlobalPooling(Layer):
         spatial, channels = split_channels(input_shape, self.data_format)
         if not self.keepdims:
             return (channels,)
-        return join_channels((1,) * len(spatial), channels, self.data_format)
+        return join_channels((sympy.Integer(1),) * len(spatial), channels, self.data_format)
 
 
 class MaxPooling1D(BasePooling):
