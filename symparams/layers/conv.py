@@ -20,7 +20,7 @@ from ..errors import ArgumentError, ShapeError
 from ..intmath import conv_output_length
 from ..weights import Axis, Weight, label
 from . import _spatial
-from ._spatial import axis_names, describe_input, join_channels, split_channels
+from ._spatial import axis_names, join_channels, split_input
 from .activations import activation_name, activation_output_shape
 from .base import Layer
 
@@ -74,9 +74,7 @@ class BaseConv(Layer):
         )
 
     def _channels(self, input_shape):
-        self._expect_rank(input_shape, self.rank + 1,
-                          what=describe_input(self.rank, self.data_format))
-        spatial, channels = split_channels(input_shape, self.data_format)
+        spatial, channels = split_input(self, input_shape)
         if (channels / self.groups).is_integer is False:
             raise ShapeError(
                 f"the number of input channels must be evenly divisible by the number of "

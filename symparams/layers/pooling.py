@@ -22,7 +22,7 @@ import sympy
 from .. import arguments
 from ..intmath import conv_output_length
 from . import _spatial
-from ._spatial import describe_input, join_channels, split_channels
+from ._spatial import join_channels, split_input
 from .base import Layer
 
 
@@ -49,9 +49,7 @@ class BasePooling(Layer):
                 f"no weights, 0 parameters")
 
     def compute_output_shape(self, input_shape):
-        self._expect_rank(input_shape, self.rank + 1,
-                          what=describe_input(self.rank, self.data_format))
-        spatial, channels = split_channels(input_shape, self.data_format)
+        spatial, channels = split_input(self, input_shape)
         out = tuple(conv_output_length(n, k, s, 1, self.padding)
                     for n, k, s in zip(spatial, self.pool_size, self.strides))
         return join_channels(out, channels, self.data_format)
@@ -75,9 +73,7 @@ class BaseGlobalPooling(Layer):
                 f"no weights, 0 parameters")
 
     def compute_output_shape(self, input_shape):
-        self._expect_rank(input_shape, self.rank + 1,
-                          what=describe_input(self.rank, self.data_format))
-        spatial, channels = split_channels(input_shape, self.data_format)
+        spatial, channels = split_input(self, input_shape)
         if not self.keepdims:
             return (channels,)
         return join_channels((sympy.Integer(1),) * len(spatial), channels, self.data_format)
