@@ -40,6 +40,7 @@ class Sequential:
         self._layers: list[Layer] = []
         self._bound: list[BoundLayer] = []
         self._names: set[str] = set()
+        self._next_index: dict[str, int] = {}
         self._totals: dict[str, sympy.Expr] = {}
         self._input_shape = None if input_shape is None else \
             check_shape(input_shape, owner="Sequential", argument="input_shape")
@@ -77,13 +78,14 @@ class Sequential:
                 raise ModelError(
                     "All layers added to a Sequential model should have unique names. "
                     f"Name '{layer.name}' is already the name of a layer in this model.")
-            name = layer.name
-        else:
-            base = snake_case(type(layer).__name__)
-            name, n = base, 0
-            while name in self._names:
-                n += 1
-                name = f"{base}_{n}"
+            return layer.name
+        base = snake_case(type(layer).__name__)
+        n = self._next_index.get(base, 0)
+        name = base if n == 0 else f"{base}_{n}"
+        while name in self._names:  # only past names the user gave
+            n += 1
+            name = f"{base}_{n}"
+        self._next_index[base] = n + 1
         return name
 
     def _bind(self, layer: Layer, name: str) -> BoundLayer:
