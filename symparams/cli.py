@@ -8,6 +8,7 @@ at 28×28×1, and the explanations that answer its user's two questions.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from . import __version__
@@ -31,6 +32,9 @@ def main(argv=None) -> int:
     except SymparamsError as err:
         print(f"symparams: {err}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # output piped into `head` and the like
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def _demo(latex: bool) -> int:
