@@ -56,10 +56,22 @@ def _floor_div(x, s, offset) -> sympy.Expr:
     if merged is not None:
         numerator, denominator = merged
         return _floor_div(numerator, denominator * s, offset + exact)
-    as_floor = offset + exact + floor(rest / s)
     exact_c, rest_c = _split(x - s + 1, s, up=True)
-    as_ceiling = offset + exact_c + ceiling(rest_c / s)
-    return as_ceiling if count_ops(as_ceiling) < count_ops(as_floor) else as_floor
+    # Cost the two forms on their parts: building a floor runs SymPy's own (slow) rules.
+    if _cost(offset + exact_c, rest_c, s) < _cost(offset + exact, rest, s):
+        return offset + exact_c + _round(ceiling, rest_c / s)
+    return offset + exact + _round(floor, rest / s)
+
+
+def _cost(whole, rest, s) -> int:
+    return count_ops(whole) + count_ops(rest / s) + 1
+
+
+def _round(func, arg):
+    """``func(arg)``; SymPy's evaluation is skipped when ``arg`` has no whole part left to take."""
+    if arg.free_symbols:
+        return func(arg, evaluate=False)
+    return func(arg)
 
 
 def ceil_div(x, s) -> sympy.Expr:
