@@ -2,7 +2,7 @@
 
 import pytest
 
-from symparams import ArgumentError, dims, layers
+from symparams import ArgumentError, ShapeError, dims, layers
 
 H, C = dims("H C")
 
@@ -22,5 +22,10 @@ def test_errors():
     with pytest.raises(ArgumentError, match=r"^ReLU: `max_value` cannot be a negative value. "
                                             r"Received: max_value=-1$"):
         layers.ReLU(max_value=-1)
+    with pytest.raises(ArgumentError, match=r"^ReLU: `threshold` cannot be a negative value"):
+        layers.ReLU(threshold=-0.5)
+    with pytest.raises(ShapeError, match=r"axis=3 is out of range for an input of rank 3"):
+        layers.Softmax(axis=3).bind((3, 4))
+    assert layers.Softmax(axis=0).bind((3, 4)).output_shape == (3, 4)
     with pytest.raises(ArgumentError, match=r"Dense: could not interpret activation"):
         layers.Dense(3, activation="rel")

@@ -20,9 +20,10 @@ def test_counts(center, scale, renorm):
 def test_axis_uses_keras_numbering():
     assert layers.BatchNormalization(axis=1).count_params((C, H, W)) == 4 * C
     assert layers.BatchNormalization(axis=-2).count_params((H, W, C)) == 4 * W
-    with pytest.raises(ShapeError, match=r"axis=0 is out of range for an input of rank 4"):
+    with pytest.raises(ShapeError, match=r"axis=0 is the batch axis"):
         layers.BatchNormalization(axis=0).bind((H, W, C))
-    with pytest.raises(ShapeError, match=r"axis=4 is out of range"):
+    with pytest.raises(ShapeError, match=r"axis=4 is out of range for an input of rank 4 "
+                                         r"\(batch included\): \(H, W, C\)"):
         layers.BatchNormalization(axis=4).bind((H, W, C))
 
 

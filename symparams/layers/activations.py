@@ -17,7 +17,7 @@ import sympy
 
 from .. import arguments
 from ..errors import ArgumentError, ArgumentTypeError, ShapeError
-from .base import Layer, format_shape
+from .base import Layer, format_shape, keras_axis
 
 #: The activation names Keras 3.15 can apply by name (``keras.activations.get``), less
 #: ``threshold``, which needs arguments a name cannot carry and fails when called.
@@ -101,7 +101,7 @@ class ReLU(_Elementwise):
                 raise ArgumentTypeError(
                     f"ReLU: `{argument}` must be a number. Received: {argument}={value!r}",
                     argument=argument, value=value)
-            if argument != "threshold" and value < 0:
+            if value < 0:
                 raise ArgumentError(
                     f"ReLU: `{argument}` cannot be a negative value. "
                     f"Received: {argument}={value!r}", argument=argument, value=value)
@@ -114,5 +114,9 @@ class Softmax(_Elementwise):
     def __init__(self, axis=-1, **kwargs):
         super().__init__(**kwargs)
         self._store(axis=arguments.axis(axis, owner="Softmax", argument="axis"))
+
+    def compute_output_shape(self, input_shape):
+        keras_axis(self.axis, input_shape)
+        return tuple(input_shape)
 
     no_weights_reason = "it normalizes each slice to sum to 1, a fixed function: no weights"

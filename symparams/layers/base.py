@@ -245,6 +245,19 @@ def check_shape(shape, *, owner: str, argument: str) -> tuple:
     return (arguments.size(shape, owner=owner, argument=argument),)
 
 
+def keras_axis(axis: int, input_shape: tuple) -> int:
+    """``axis`` in Keras numbering (0 is the batch) as a non-negative index with the batch.
+
+    >>> keras_axis(-1, (28, 28, 3)), keras_axis(1, (3, 28, 28))
+    (3, 1)
+    """
+    rank = len(input_shape) + 1
+    if not -rank <= axis < rank:
+        raise ShapeError(f"axis={axis} is out of range for an input of rank {rank} "
+                         f"(batch included): {format_shape(input_shape)}")
+    return axis % rank
+
+
 def format_shape(shape) -> str:
     """``(H, W, 3)``: a shape as plain text."""
     inner = ", ".join(str(s) for s in shape)

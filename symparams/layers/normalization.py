@@ -14,7 +14,7 @@ from __future__ import annotations
 from .. import arguments
 from ..errors import ShapeError
 from ..weights import Axis, Weight, label
-from .base import Layer, format_shape
+from .base import Layer, keras_axis
 
 _BN_OPTIONS = frozenset({
     "momentum", "epsilon", "beta_initializer", "gamma_initializer", "moving_mean_initializer",
@@ -42,13 +42,11 @@ class BatchNormalization(Layer):
                     renorm=arguments.flag(renorm, owner=owner, argument="renorm"))
 
     def _channels(self, input_shape):
-        rank = len(input_shape)
-        index = self.axis - 1 if self.axis > 0 else rank + self.axis
-        if not 0 <= index < rank:
-            raise ShapeError(
-                f"axis={self.axis} is out of range for an input of rank {rank + 1} "
-                f"(batch included): {format_shape(input_shape)}")
-        return input_shape[index]
+        index = keras_axis(self.axis, input_shape)
+        if index == 0:
+            raise ShapeError(f"axis={self.axis} is the batch axis; BatchNormalization "
+                             f"normalizes per feature of another axis")
+        return input_shape[index - 1]
 
     def compute_output_shape(self, input_shape):
         self._channels(input_shape)
