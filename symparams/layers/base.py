@@ -123,10 +123,9 @@ class Layer:
         return found
 
     def __repr__(self) -> str:
+        defaults = {"name": None, "trainable": True, "input_shape": None}
         shown = ", ".join(f"{k}={v!r}" for k, v in self._config.items()
-                          if k not in ("name", "trainable", "input_shape") or
-                          (k == "name" and v is not None) or (k == "trainable" and not v) or
-                          (k == "input_shape" and v is not None))
+                          if k not in defaults or v != defaults[k])
         return f"{type(self).__name__}({shown})"
 
     # -- formulas ---------------------------------------------------------------------------
