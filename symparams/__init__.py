@@ -16,12 +16,13 @@ from . import layers
 from .dims import dims
 from .errors import ArgumentError, ModelError, ShapeError, SymparamsError
 from .explain import explain
+from .graph import Input, Model, Tensor
 from .model import Sequential
 from .printing import latex
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "ArgumentError", "ModelError", "Sequential", "ShapeError", "SymparamsError", "dims",
-    "explain", "latex", "layers",
+    "ArgumentError", "Input", "Model", "ModelError", "Sequential", "ShapeError",
+    "SymparamsError", "Tensor", "dims", "explain", "latex", "layers",
 ]

@@ -38,9 +38,9 @@ def explain(obj, input_shape=None, **subs):
     ``input_shape`` it was given); failing both, to placeholder sizes
     ``n_1, n_2, ...``.
     """
-    from .model import Sequential
+    from .model import BaseModel
 
-    if isinstance(obj, Sequential):
+    if isinstance(obj, BaseModel):
         model = obj.subs(**subs) if subs else obj
         return Explanation(model.name, tuple(_explain_layer(b) for b in model.layers),
                            model.params)

@@ -22,10 +22,63 @@ import sympy
 
 from . import arguments
 from .errors import ArgumentTypeError, ModelError, ShapeError
-from .layers.base import BoundLayer, Layer, check_shape, snake_case
+from .layers.base import BoundLayer, Layer, Namer, check_shape
 
 
-class Sequential:
+class BaseModel:
+    """What every model reports: bound layers, totals, summary, explanation.
+
+    Subclasses provide ``layers`` (bound layers, each distinct layer once) and
+    ``name``; totals are sums of the layers' own formulas, formed once and cached.
+    """
+
+    name: str
+    _totals: dict
+
+    @property
+    def params(self) -> sympy.Expr:
+        """Total parameter entries (Keras: ``count_params()``; PyTorch: ``parameters()``)."""
+        return self._total("params")
+
+    @property
+    def trainable_params(self) -> sympy.Expr:
+        return self._total("trainable_params")
+
+    @property
+    def non_trainable_params(self) -> sympy.Expr:
+        return self._total("non_trainable_params")
+
+    @property
+    def buffers(self) -> sympy.Expr:
+        """PyTorch buffer entries (running statistics); 0 for Keras layers."""
+        return self._total("buffers")
+
+    @property
+    def conditions(self) -> tuple:
+        """Conditions on the sizes that could not be decided symbolically, layer by layer."""
+        return tuple((b.name, c) for b in self.layers for c in b.conditions)
+
+    def count_params(self) -> sympy.Expr:
+        """Keras's name for :attr:`params`."""
+        return self.params
+
+    def _total(self, which: str) -> sympy.Expr:
+        if which not in self._totals:
+            self._totals[which] = sympy.Add(*(getattr(b, which) for b in self.layers))
+        return self._totals[which]
+
+    def summary(self):
+        """A :class:`~symparams.summary.Summary` table of layers, shapes and counts."""
+        from .summary import Summary
+        return Summary(self)
+
+    def explain(self, **subs):
+        """A readable derivation of every layer's count and the total."""
+        from .explain import explain
+        return explain(self, **subs)
+
+
+class Sequential(BaseModel):
     """A stack of layers, each taking the previous one's output (Keras's ``Sequential``).
 
     ``input_shape`` excludes the batch axis; it can also be given to the first
@@ -39,8 +92,7 @@ class Sequential:
         self.name = name or "sequential"
         self._layers: list[Layer] = []
         self._bound: list[BoundLayer] = []
-        self._names: set[str] = set()
-        self._next_index: dict[str, int] = {}
+        self._namer = Namer()
         self._totals: dict[str, sympy.Expr] = {}
         self._input_shape = None if input_shape is None else \
             check_shape(input_shape, owner="Sequential", argument="input_shape")
@@ -65,28 +117,15 @@ class Sequential:
                 "to share weights")
         if not self._layers and self._input_shape is None:
             self._input_shape = layer.input_shape
-        name = self._name_for(layer)
+        name = self._namer.name_for(layer)
         if self._input_shape is not None:
-            self._bound.append(self._bind(layer, name))
-        self._names.add(name)
+            try:
+                self._bound.append(self._bind(layer, name))
+            except ShapeError:
+                self._namer.taken.discard(name)  # the layer was not added
+                raise
         self._layers.append(layer)
         self._totals.clear()
-
-    def _name_for(self, layer: Layer) -> str:
-        if layer.name is not None:
-            if layer.name in self._names:
-                raise ModelError(
-                    "All layers added to a Sequential model should have unique names. "
-                    f"Name '{layer.name}' is already the name of a layer in this model.")
-            return layer.name
-        base = snake_case(type(layer).__name__)
-        n = self._next_index.get(base, 0)
-        name = base if n == 0 else f"{base}_{n}"
-        while name in self._names:  # only past names the user gave
-            n += 1
-            name = f"{base}_{n}"
-        self._next_index[base] = n + 1
-        return name
 
     def _bind(self, layer: Layer, name: str) -> BoundLayer:
         previous = self._bound[-1] if self._bound else None
@@ -115,28 +154,6 @@ class Sequential:
     def output_shape(self) -> tuple:
         self._require_shape()
         return self._bound[-1].output_shape if self._bound else self._input_shape
-
-    @property
-    def params(self) -> sympy.Expr:
-        """Total number of weight entries, trainable or not (Keras's ``count_params()``)."""
-        return self._total("params")
-
-    @property
-    def trainable_params(self) -> sympy.Expr:
-        return self._total("trainable_params")
-
-    @property
-    def non_trainable_params(self) -> sympy.Expr:
-        return self._total("non_trainable_params")
-
-    def count_params(self) -> sympy.Expr:
-        """Keras's name for :attr:`params`."""
-        return self.params
-
-    def _total(self, which: str) -> sympy.Expr:
-        if which not in self._totals:
-            self._totals[which] = sympy.Add(*(getattr(b, which) for b in self.layers))
-        return self._totals[which]
 
     def _require_shape(self) -> None:
         if self._input_shape is None:
@@ -171,7 +188,7 @@ class Sequential:
         return model
 
     def _add_named(self, layer: Layer, name: str) -> None:
-        self._names.add(name)
+        self._namer.taken.add(name)
         self._bound.append(self._bind(layer, name))
         self._layers.append(layer)
 
@@ -179,16 +196,6 @@ class Sequential:
         given = dict(mapping or {})
         given.update(values)
         return arguments.substitutions(given, self.free_symbols, owner=f"model '{self.name}'")
-
-    def summary(self):
-        """A :class:`~symparams.summary.Summary` table of layers, shapes and counts."""
-        from .summary import Summary
-        return Summary(self)
-
-    def explain(self, **subs):
-        """A readable derivation of every layer's count and the total."""
-        from .explain import explain
-        return explain(self, **subs)
 
     def __repr__(self) -> str:
         if self._input_shape is None:

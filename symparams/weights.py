@@ -54,12 +54,16 @@ class Weight:
     """A weight tensor a layer creates: its name, axes, and whether training updates it.
 
     ``note`` says in a few words what one entry is for, for explanations.
+    ``buffer`` marks PyTorch buffers (running statistics): state that is not a
+    parameter, counted apart. Keras has none: its statistics are non-trainable
+    weights.
     """
 
     name: str
     axes: tuple[Axis, ...]
     trainable: bool = True
     note: str = ""
+    buffer: bool = False
 
     @property
     def shape(self) -> tuple[sympy.Expr, ...]:

@@ -19,13 +19,17 @@ and hands out :class:`BoundLayer` views.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import ClassVar
 
 import sympy
 
 from .. import arguments
-from ..errors import ArgumentError, ArgumentTypeError, ShapeError, UnknownArgumentError
+from ..errors import (
+    ArgumentError, ArgumentTypeError, ModelError, ShapeError, UnknownArgumentError,
+)
+from ..conditions import Condition, settle
 from ..weights import Weight, count
 
 # Keyword arguments every Keras layer accepts that change neither shape nor count.
@@ -49,6 +53,10 @@ class Layer:
     ignored_arguments: ClassVar[frozenset] = frozenset()
     #: For layers without weights: why there are none, in one sentence.
     no_weights_reason: ClassVar[str] = ""
+    #: Keras layers see shapes without the batch axis; PyTorch modules see whole shapes.
+    batch_excluded: ClassVar[bool] = True
+    #: Keyword arguments of a call that change nothing symparams computes.
+    call_arguments: ClassVar[frozenset] = frozenset({"training", "mask"})
 
     def __init__(self, *, name=None, trainable=True, input_shape=None, input_dim=None,
                  batch_input_shape=None, **kwargs):
@@ -128,6 +136,17 @@ class Layer:
                           if k not in defaults or v != defaults[k])
         return f"{type(self).__name__}({shown})"
 
+    def __call__(self, inputs, **kwargs):
+        """Apply the layer to a symbolic tensor (see :mod:`symparams.graph`)."""
+        from ..graph import apply, as_tensor
+
+        unknown = set(kwargs) - self.call_arguments
+        if unknown:
+            raise UnknownArgumentError(
+                f"Unrecognized call arguments passed to {type(self).__name__}: "
+                f"{sorted(unknown)}", argument=sorted(unknown)[0], value=kwargs)
+        return apply(self, as_tensor(inputs, owner=type(self).__name__))
+
     # -- formulas ---------------------------------------------------------------------------
 
     def compute_output_shape(self, input_shape: tuple) -> tuple:
@@ -138,9 +157,16 @@ class Layer:
         """The weights this layer creates for ``input_shape``. None by default."""
         return ()
 
+    def input_conditions(self, input_shape: tuple) -> tuple[Condition, ...]:
+        """What the input must satisfy beyond its rank (``in_features`` equal to its last axis).
+
+        Decided three-valued when the layer is bound (see :mod:`symparams.conditions`).
+        """
+        return ()
+
     def count_params(self, input_shape: tuple) -> sympy.Expr:
         """Number of weight entries for ``input_shape``."""
-        return count(self._weights(input_shape))
+        return count(w for w in self._weights(input_shape) if not w.buffer)
 
     def _weights(self, input_shape) -> tuple[Weight, ...]:
         weights = self.declare_weights(tuple(input_shape))
@@ -160,13 +186,14 @@ class Layer:
             input_shape = check_shape(input_shape, owner=type(self).__name__,
                                       argument="input_shape")
         try:
+            conditions = settle(self.input_conditions(input_shape))
             output_shape = tuple(s if isinstance(s, sympy.Expr) else sympy.Integer(s)
                                  for s in self.compute_output_shape(input_shape))
             _check_output(output_shape, input_shape)
             weights = self._weights(input_shape)
         except ShapeError as err:
             raise err.in_layer(f"'{name}' ({type(self).__name__})") from None
-        return BoundLayer(self, name, input_shape, output_shape, weights)
+        return BoundLayer(self, name, input_shape, output_shape, weights, conditions)
 
     # -- helpers for subclasses -------------------------------------------------------------
 
@@ -188,27 +215,39 @@ class BoundLayer:
     access falls through to the layer's arguments (``bound.filters``).
     """
 
-    __slots__ = ("layer", "name", "input_shape", "output_shape", "weights")
+    __slots__ = ("layer", "name", "input_shape", "output_shape", "weights", "conditions")
 
     def __init__(self, layer: Layer, name: str, input_shape: tuple, output_shape: tuple,
-                 weights: tuple[Weight, ...]):
+                 weights: tuple[Weight, ...], conditions: tuple[Condition, ...] = ()):
         self.layer = layer
         self.name = name
         self.input_shape = input_shape
         self.output_shape = output_shape
         self.weights = weights
+        self.conditions = conditions
+
+    def renamed(self, name: str) -> "BoundLayer":
+        """The same binding under another name (models name layers when they assemble)."""
+        return BoundLayer(self.layer, name, self.input_shape, self.output_shape, self.weights,
+                          self.conditions)
 
     @property
     def params(self) -> sympy.Expr:
-        return count(self.weights)
+        """Parameter entries (Keras: every weight; PyTorch: ``parameters()``, no buffers)."""
+        return count(w for w in self.weights if not w.buffer)
 
     @property
     def trainable_params(self) -> sympy.Expr:
-        return count(w for w in self.weights if w.trainable)
+        return count(w for w in self.weights if w.trainable and not w.buffer)
 
     @property
     def non_trainable_params(self) -> sympy.Expr:
-        return count(w for w in self.weights if not w.trainable)
+        return count(w for w in self.weights if not w.trainable and not w.buffer)
+
+    @property
+    def buffers(self) -> sympy.Expr:
+        """PyTorch buffer entries (running statistics, ``num_batches_tracked``)."""
+        return count(w for w in self.weights if w.buffer)
 
     @property
     def class_name(self) -> str:
@@ -263,6 +302,33 @@ def format_shape(shape) -> str:
     return f"({inner},)" if len(shape) == 1 else f"({inner})"
 
 
+class Namer:
+    """Unique Keras-like names within one model: ``conv2d``, ``conv2d_1``, ..."""
+
+    def __init__(self):
+        self.taken: set[str] = set()
+        self._next: dict[str, int] = {}
+
+    def name_for(self, layer: "Layer") -> str:
+        """Claim the layer's own name (unique or an error) or the next free default name."""
+        if layer.name is not None:
+            if layer.name in self.taken:
+                raise ModelError(
+                    "All layers added to a model should have unique names. "
+                    f"Name '{layer.name}' is already the name of a layer in this model.")
+            self.taken.add(layer.name)
+            return layer.name
+        base = snake_case(type(layer).__name__)
+        n = self._next.get(base, 0)
+        name = base if n == 0 else f"{base}_{n}"
+        while name in self.taken:  # only past names the user gave
+            n += 1
+            name = f"{base}_{n}"
+        self._next[base] = n + 1
+        self.taken.add(name)
+        return name
+
+
 def snake_case(name: str) -> str:
     """Keras's default layer names: ``MaxPooling2D`` -> ``max_pooling2d``."""
     name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
@@ -278,7 +344,7 @@ def _check_output(output_shape, input_shape) -> None:
 
 
 def _frozen(weight: Weight) -> Weight:
-    return Weight(weight.name, weight.axes, False, weight.note)
+    return dataclasses.replace(weight, trainable=False)
 
 
 def _subs(value, mapping):

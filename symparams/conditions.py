@@ -1,0 +1,79 @@
+"""Conditions a layer's input must meet, decided three-valued.
+
+A condition that is provably false is an error at once; provably true, it is
+dropped; undecidable (``in_features`` against ``64*floor(H/4)``, say), it is
+kept on the bound layer and decided again when numbers are substituted.
+
+>>> from symparams import dims
+>>> from symparams.conditions import Condition, settle
+>>> H = dims("H")
+>>> settle([Condition.equal(64, 64, "in_features = input features")])
+()
+>>> settle([Condition.equal(64, 4*H, "in_features = input features")])
+(Condition(64 = 4*H: in_features = input features),)
+>>> settle([Condition.equal(64, 4*H + 1, "in_features = input features")])
+Traceback (most recent call last):
+...
+symparams.errors.ShapeError: in_features = input features: 64 != 4*H + 1
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy
+
+from .errors import ShapeError
+
+__all__ = ["Condition", "settle"]
+
+
+@dataclass(frozen=True)
+class Condition:
+    """``lhs == rhs`` (or ``lhs % rhs == 0`` for ``divides``) with what it means."""
+
+    kind: str
+    lhs: sympy.Expr
+    rhs: sympy.Expr
+    meaning: str
+
+    @classmethod
+    def equal(cls, lhs, rhs, meaning: str) -> "Condition":
+        return cls("equal", sympy.sympify(lhs), sympy.sympify(rhs), meaning)  # safe: sizes
+
+    @classmethod
+    def divides(cls, divisor, value, meaning: str) -> "Condition":
+        return cls("divides", sympy.sympify(divisor), sympy.sympify(value), meaning)  # safe
+
+    def holds(self):
+        """True, False, or None when it depends on the values."""
+        if self.kind == "equal":
+            difference = sympy.expand(self.lhs - self.rhs)
+            if difference == 0:
+                return True
+            return False if difference.is_zero is False else None
+        quotient = self.rhs / self.lhs
+        return quotient.is_integer
+
+    def as_relation(self) -> sympy.Basic:
+        """The condition as a SymPy relation (for display and solving)."""
+        if self.kind == "equal":
+            return sympy.Eq(self.lhs, self.rhs, evaluate=False)
+        return sympy.Eq(sympy.Mod(self.rhs, self.lhs), 0, evaluate=False)
+
+    def __repr__(self) -> str:
+        sign = "=" if self.kind == "equal" else "divides"
+        return f"Condition({self.lhs} {sign} {self.rhs}: {self.meaning})"
+
+
+def settle(conditions) -> tuple[Condition, ...]:
+    """The conditions still open; raises :class:`ShapeError` for the first that is false."""
+    kept = []
+    for condition in conditions:
+        verdict = condition.holds()
+        if verdict is False:
+            sign = "!=" if condition.kind == "equal" else "does not divide"
+            raise ShapeError(f"{condition.meaning}: {condition.lhs} {sign} {condition.rhs}")
+        if verdict is None:
+            kept.append(condition)
+    return tuple(kept)

@@ -1,0 +1,219 @@
+"""Symbolic tensors, layer calls, and models of any graph.
+
+A :class:`Tensor` is a shape and the call that produced it. Calling a layer on
+tensors binds it to their shapes and returns new tensors, as in Keras's
+functional API and in PyTorch's ``forward``:
+
+>>> from symparams import Input, Model, Tensor, dims, layers
+>>> T, d = dims("T d")
+>>> x = Input((T, d))
+>>> y = layers.Dense(4 * d)(x)
+>>> z = layers.Dense(d)(y)
+>>> model = Model(x, z)
+>>> model.output_shape
+(T, d)
+>>> model.params
+4*d*(d + 1) + d*(4*d + 1)
+
+``Input(shape)`` follows Keras: the batch axis is left out. ``Tensor(shape)``
+is a tensor of exactly that shape, as PyTorch modules see it; Keras layers
+called on it treat its first axis as the batch.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+from . import arguments
+from .errors import ArgumentTypeError, ModelError
+from .layers.base import BoundLayer, Layer, Namer, check_shape, format_shape
+from .model import BaseModel
+
+__all__ = ["Input", "Model", "Tensor"]
+
+
+class Tensor:
+    """A symbolic tensor: a shape (a tuple of SymPy sizes) and the node that made it."""
+
+    __slots__ = ("shape", "batched", "node", "name")
+
+    def __init__(self, shape, *, name: str | None = None, batched: bool = True):
+        self.shape = check_shape(shape, owner="Tensor", argument="shape")
+        self.batched = batched
+        self.node = None
+        self.name = name
+
+    @classmethod
+    def _made_by(cls, node: "Node", shape: tuple, batched: bool) -> "Tensor":
+        tensor = cls.__new__(cls)
+        tensor.shape, tensor.batched, tensor.node, tensor.name = shape, batched, node, None
+        return tensor
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    def size(self, dim: int | None = None):
+        """PyTorch's ``Tensor.size()``."""
+        return self.shape if dim is None else self.shape[dim]
+
+    def __repr__(self) -> str:
+        kind = "Tensor" if self.batched else "Input"
+        return f"<{kind} shape={format_shape(self.shape)}>"
+
+
+def Input(shape, name: str | None = None) -> Tensor:
+    """Keras's ``Input(shape)``: a model input whose ``shape`` leaves out the batch axis."""
+    return Tensor(shape, name=name, batched=False)
+
+
+_SEQUENCE = itertools.count()
+
+
+@dataclass(eq=False)
+class Node:
+    """One call of a layer: what went in, the binding, what came out, in call order."""
+
+    layer: Layer
+    bound: BoundLayer
+    inputs: tuple[Tensor, ...]
+    kwargs: dict
+    outputs: tuple[Tensor, ...] = ()
+    sequence: int = field(default_factory=lambda: next(_SEQUENCE))
+
+
+def record(layer: Layer, bound: BoundLayer, inputs, output_shapes, *, batched: bool,
+           kwargs: dict | None = None) -> tuple[Tensor, ...]:
+    """Record a call of ``layer`` and return its output tensors."""
+    node = Node(layer, bound, tuple(inputs), dict(kwargs or {}))
+    node.outputs = tuple(Tensor._made_by(node, shape, batched) for shape in output_shapes)
+    return node.outputs
+
+
+def as_tensor(value, *, owner: str) -> Tensor:
+    if not isinstance(value, Tensor):
+        raise ArgumentTypeError(
+            f"{owner} must be called on a symparams Tensor (symparams.Input(...) or "
+            f"symparams.Tensor(...)). Received: {value!r}", argument="inputs", value=value)
+    return value
+
+
+def apply(layer: Layer, tensor: Tensor) -> Tensor:
+    """Call a one-input, one-output layer on ``tensor``; the node is recorded on the result."""
+    strip = layer.batch_excluded and tensor.batched
+    shape = tensor.shape[1:] if strip else tensor.shape
+    if strip and not shape:
+        raise ModelError(f"{type(layer).__name__} needs at least one axis besides the batch; "
+                         f"received a tensor of shape {format_shape(tensor.shape)}")
+    bound = layer.bind(shape)
+    out_shape = (tensor.shape[0], *bound.output_shape) if strip else bound.output_shape
+    return record(layer, bound, (tensor,), (out_shape,), batched=tensor.batched)[0]
+
+
+class Model(BaseModel):
+    """A model from input tensors to output tensors, through the layers called between them.
+
+    ``outputs`` may be a tensor or a nested tuple or list of tensors. A layer
+    called several times appears once in :attr:`layers` and is counted once.
+    """
+
+    def __init__(self, inputs, outputs, name: str | None = None):
+        if name is not None and not isinstance(name, str):
+            raise ArgumentTypeError(f"Model: `name` must be a string. Received: name={name!r}",
+                                    argument="name", value=name)
+        self.name = name or "functional"
+        self.inputs = tuple(_flatten(inputs, owner="Model inputs"))
+        self._outputs = outputs
+        self.outputs = tuple(_flatten(outputs, owner="Model outputs"))
+        self._nodes = _nodes_between(self.inputs, self.outputs)
+        self._totals = {}
+        namer, firsts = Namer(), {}
+        for node in self._nodes:
+            if node.layer not in firsts:
+                firsts[node.layer] = node.bound.renamed(namer.name_for(node.layer))
+        self._bound = tuple(firsts.values())
+
+    @property
+    def layers(self) -> tuple[BoundLayer, ...]:
+        return self._bound
+
+    @property
+    def input_shape(self):
+        shapes = [t.shape for t in self.inputs]
+        return shapes[0] if len(shapes) == 1 else shapes
+
+    @property
+    def output_shape(self):
+        shapes = [t.shape for t in self.outputs]
+        return shapes[0] if len(shapes) == 1 else shapes
+
+    @property
+    def free_symbols(self) -> set:
+        found = set()
+        for tensor in self.inputs:
+            for size in tensor.shape:
+                found |= size.free_symbols
+        for node in self._nodes:
+            found |= node.layer.free_symbols
+        return found
+
+    def subs(self, mapping=None, /, **values) -> "Model":
+        """The model with symbols replaced everywhere; every call is made again and checked."""
+        given = dict(mapping or {})
+        given.update(values)
+        replacements = arguments.substitutions(given, self.free_symbols,
+                                               owner=f"model '{self.name}'")
+        tensors = {}
+        for tensor in self.inputs:
+            tensors[tensor] = Tensor(tuple(s.xreplace(replacements) for s in tensor.shape),
+                                     name=tensor.name, batched=tensor.batched)
+        layers = {}
+        for node in self._nodes:
+            layer = layers.setdefault(node.layer, node.layer.subs(replacements))
+            result = layer(*(tensors[t] for t in node.inputs), **node.kwargs)
+            for old, new in zip(node.outputs, _flatten(result, owner="layer outputs")):
+                tensors[old] = new
+        model = Model([tensors[t] for t in self.inputs],
+                      _restructure(self._outputs, tensors), name=self.name)
+        model._bound = tuple(b.renamed(old.name) for b, old in zip(model._bound, self._bound))
+        return model
+
+    def __repr__(self) -> str:
+        return f"<Model '{self.name}': {len(self._bound)} layers, params={self.params}>"
+
+
+def _flatten(structure, *, owner: str) -> list:
+    if isinstance(structure, Tensor):
+        return [structure]
+    if isinstance(structure, (list, tuple)):
+        return [t for item in structure for t in _flatten(item, owner=owner)]
+    raise ArgumentTypeError(f"{owner} must be tensors, or tuples or lists of them. "
+                            f"Received: {structure!r}", argument=owner, value=structure)
+
+
+def _restructure(structure, tensors: dict):
+    if isinstance(structure, Tensor):
+        return tensors[structure]
+    return type(structure)(_restructure(item, tensors) for item in structure)
+
+
+def _nodes_between(inputs, outputs) -> list[Node]:
+    """The calls leading from ``inputs`` to ``outputs``, in the order they were made."""
+    wanted = set(inputs)
+    seen, order, stack = set(), [], list(outputs)
+    while stack:
+        tensor = stack.pop()
+        if tensor in wanted:
+            continue
+        node = tensor.node
+        if node is None:
+            raise ModelError(
+                f"an output depends on {tensor!r}, which is not among the model's inputs")
+        if node in seen:
+            continue
+        seen.add(node)
+        order.append(node)
+        stack.extend(node.inputs)
+    order.sort(key=lambda node: node.sequence)
+    return order
