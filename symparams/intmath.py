@@ -88,11 +88,16 @@ def ceil_div(x, s) -> sympy.Expr:
     return floor_div(x + s - 1, s)
 
 
-def conv_output_length(n, kernel, stride=1, dilation=1, padding: str = "valid") -> sympy.Expr:
-    """Length of a convolution or pooling output along one axis, as Keras computes it.
+def conv_output_length(n, kernel, stride=1, dilation=1, padding="valid",
+                       ceil_mode: bool = False) -> sympy.Expr:
+    """Length of a convolution or pooling output along one axis.
 
-    ``'valid'``: ``floor((n - dilation*(kernel-1) - 1)/stride) + 1``;
-    ``'same'`` and ``'causal'``: ``ceiling(n/stride)``.
+    ``padding`` is Keras's ``'valid'`` (no padding) or ``'same'``/``'causal'``
+    (``ceiling(n/stride)``), or explicit padding as PyTorch gives it: one size
+    for both sides, or a pair ``(left, right)``. Then the length is
+    ``floor((n + left + right - dilation*(kernel-1) - 1)/stride) + 1``, and with
+    ``ceil_mode`` (PyTorch's pools) the ceiling, less the last window when it
+    would start in the right padding.
 
     >>> from symparams import dims
     >>> H, K, S = dims("H K S")
@@ -102,12 +107,29 @@ def conv_output_length(n, kernel, stride=1, dilation=1, padding: str = "valid") 
     H - 4
     >>> conv_output_length(H, K, S, padding="same")
     ceiling(H/S)
+    >>> conv_output_length(H, 3, 2, padding=1)
+    ceiling(H/2)
+    >>> conv_output_length(H, 2, 2, ceil_mode=True)
+    ceiling(H/2)
     """
-    if padding == "valid":
-        return floor_div(n - dilation * (kernel - 1) - 1 + stride, stride)
     if padding in ("same", "causal"):
         return ceil_div(n, stride)
-    raise ValueError(f"padding must be 'valid', 'same' or 'causal'. Received: padding={padding!r}")
+    if padding == "valid":
+        left = right = Integer(0)
+    elif isinstance(padding, tuple):
+        left, right = padding
+    else:
+        left = right = padding
+    left, right = sympy.sympify(left), sympy.sympify(right)  # safe: sizes, never text
+    span = n + left + right - dilation * (kernel - 1) - 1
+    if not ceil_mode:
+        return floor_div(span + stride, stride)
+    last = ceil_div(span, stride)
+    # PyTorch drops a last window that would start in the right padding; that can only
+    # happen when right + stride - 2 >= dilation*(kernel - 1).
+    if (right + stride - 2 - dilation * (kernel - 1)).is_negative:
+        return last + 1
+    return sympy.Min(last, floor_div(n + left - 1, stride)) + 1
 
 
 def simplify_floors(expr) -> sympy.Expr:
