@@ -12,7 +12,7 @@
 46922
 """
 
-from . import layers
+from . import layers, nn
 from .dims import dims
 from .errors import ArgumentError, ModelError, ShapeError, SymparamsError
 from .explain import explain
@@ -24,5 +24,5 @@ __version__ = "0.1.0"
 
 __all__ = [
     "ArgumentError", "Input", "Model", "ModelError", "Sequential", "ShapeError",
-    "SymparamsError", "Tensor", "dims", "explain", "latex", "layers",
+    "SymparamsError", "Tensor", "dims", "explain", "latex", "layers", "nn",
 ]

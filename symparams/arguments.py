@@ -40,15 +40,26 @@ def size(value, *, owner: str, argument: str) -> sympy.Expr:
     return expr
 
 
-def size_tuple(value, n: int, *, owner: str, argument: str) -> tuple:
-    """``n`` sizes: one size repeated, or a tuple or list of exactly ``n``."""
+def padding_size(value, *, owner: str, argument: str) -> sympy.Expr:
+    """A non-negative integer (a padding may be 0)."""
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool) and value == 0:
+        return sympy.Integer(0)
+    return size(value, owner=owner, argument=argument)
+
+
+def size_tuple(value, n: int, *, owner: str, argument: str, check=None) -> tuple:
+    """``n`` sizes: one size repeated, or a tuple or list of exactly ``n``.
+
+    ``check`` checks each entry (:func:`size` by default; :func:`padding_size`
+    for paddings).
+    """
     if isinstance(value, (tuple, list)):
         if len(value) != n:
             raise ArgumentError(
                 f"{owner}: `{argument}` must be a size or a tuple of {n} sizes. "
                 f"Received: {argument}={value!r}", argument=argument, value=value)
-        return tuple(size(v, owner=owner, argument=argument) for v in value)
-    return (size(value, owner=owner, argument=argument),) * n
+        return tuple((check or size)(v, owner=owner, argument=argument) for v in value)
+    return ((check or size)(value, owner=owner, argument=argument),) * n
 
 
 def choice(value, options: tuple[str, ...], *, owner: str, argument: str) -> str:

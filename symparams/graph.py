@@ -99,8 +99,12 @@ def as_tensor(value, *, owner: str) -> Tensor:
     return value
 
 
-def apply(layer: Layer, tensor: Tensor) -> Tensor:
-    """Call a one-input, one-output layer on ``tensor``; the node is recorded on the result."""
+def apply(layer: Layer, tensor: Tensor, copies: int = 1):
+    """Call a one-input layer on ``tensor``; the node is recorded on the result.
+
+    ``copies`` > 1 returns that many tensors of the output shape (a max pool's
+    values and indices).
+    """
     strip = layer.batch_excluded and tensor.batched
     shape = tensor.shape[1:] if strip else tensor.shape
     if strip and not shape:
@@ -108,7 +112,8 @@ def apply(layer: Layer, tensor: Tensor) -> Tensor:
                          f"received a tensor of shape {format_shape(tensor.shape)}")
     bound = layer.bind(shape)
     out_shape = (tensor.shape[0], *bound.output_shape) if strip else bound.output_shape
-    return record(layer, bound, (tensor,), (out_shape,), batched=tensor.batched)[0]
+    outputs = record(layer, bound, (tensor,), (out_shape,) * copies, batched=tensor.batched)
+    return outputs[0] if copies == 1 else outputs
 
 
 class Model(BaseModel):

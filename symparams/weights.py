@@ -78,8 +78,8 @@ class Weight:
 def count(weights, *, of: str = "size", evaluate: bool = True) -> sympy.Expr:
     """Total entries of ``weights``, factored the way a person writes it.
 
-    Axes whose label appears in every weight (``filters`` in a kernel and its
-    bias) are pulled out as a common factor: ``(k_h*k_w*c_in + 1)*filters``
+    Axes that appear in every weight, same label and same size (``filters`` in
+    a kernel and its bias), are pulled out as a common factor: ``(k_h*k_w*c_in + 1)*filters``
     rather than ``k_h*k_w*c_in*filters + filters``.
 
     ``of="label"`` writes the formula in the axis labels, ``of="size"`` in the
@@ -91,7 +91,7 @@ def count(weights, *, of: str = "size", evaluate: bool = True) -> sympy.Expr:
     if not weights:
         return Integer(0)
     pick = (lambda axis: axis.label) if of == "label" else (lambda axis: axis.size)
-    common = _common_labels(weights)
+    common = _common_axes(weights)
 
     def product(factors):
         factors = list(factors)
@@ -118,11 +118,11 @@ def count(weights, *, of: str = "size", evaluate: bool = True) -> sympy.Expr:
     return product(factors)
 
 
-def _common_labels(weights) -> Counter:
-    """Labels on an axis of every weight, with how many times each is common."""
+def _common_axes(weights) -> Counter:
+    """Axes (label and size) of every weight, with how many times each is common."""
     if len(weights) < 2:
         return Counter()
-    counters = [Counter(a.label for a in w.axes) for w in weights]
+    counters = [Counter(w.axes) for w in weights]
     common = counters[0]
     for counter in counters[1:]:
         common &= counter
@@ -130,12 +130,12 @@ def _common_labels(weights) -> Counter:
 
 
 def _split_common(axes, common: Counter) -> tuple[list, list]:
-    """``axes`` split into the first occurrences of the common labels and the rest."""
+    """``axes`` split into the first occurrences of the common axes and the rest."""
     left = Counter(common)
     shared, kept = [], []
     for axis in axes:
-        if left[axis.label] > 0:
-            left[axis.label] -= 1
+        if left[axis] > 0:
+            left[axis] -= 1
             shared.append(axis)
         else:
             kept.append(axis)

@@ -6,19 +6,20 @@ import sys
 import pytest
 
 import symparams
-from symparams import layers
+from symparams import layers, nn
 from symparams.layers.base import Layer
 
 
 def test_top_level_names():
-    for name in ["dims", "layers", "Sequential", "explain", "latex", "ShapeError",
+    for name in ["dims", "layers", "nn", "Input", "Tensor", "Model", "Sequential", "explain", "latex", "ShapeError",
                  "ArgumentError", "ModelError", "SymparamsError"]:
         assert name in symparams.__all__ and hasattr(symparams, name)
 
 
-@pytest.mark.parametrize("name", layers.__all__)
-def test_every_layer_is_exported_and_documented(name):
-    obj = getattr(layers, name)
+@pytest.mark.parametrize("module, name", [(layers, n) for n in layers.__all__] +
+                         [(nn, n) for n in nn.__all__])
+def test_every_layer_is_exported_and_documented(module, name):
+    obj = getattr(module, name)
     assert obj.__doc__ and obj.__doc__.strip()
 
 
@@ -29,7 +30,7 @@ def test_every_layer_class_in_the_package_is_exported():
             yield from subclasses(sub)
 
     public = {c for c in subclasses(Layer) if not c.__name__.startswith(("Base", "_"))}
-    exported = {getattr(layers, n) for n in layers.__all__}
+    exported = {getattr(layers, n) for n in layers.__all__} | {getattr(nn, n) for n in nn.__all__}
     assert public <= exported, public - exported
 
 

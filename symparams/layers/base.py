@@ -145,7 +145,12 @@ class Layer:
             raise UnknownArgumentError(
                 f"Unrecognized call arguments passed to {type(self).__name__}: "
                 f"{sorted(unknown)}", argument=sorted(unknown)[0], value=kwargs)
-        return apply(self, as_tensor(inputs, owner=type(self).__name__))
+        return apply(self, as_tensor(inputs, owner=type(self).__name__), self.output_copies)
+
+    @property
+    def output_copies(self) -> int:
+        """How many tensors of the output shape a call returns (a max pool's indices too)."""
+        return 1
 
     # -- formulas ---------------------------------------------------------------------------
 

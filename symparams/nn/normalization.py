@@ -1,0 +1,213 @@
+"""BatchNorm, InstanceNorm, LayerNorm, GroupNorm and RMSNorm, as PyTorch counts them.
+
+PyTorch keeps running statistics as buffers, not parameters:
+
+>>> from symparams import Tensor, dims, nn
+>>> C = dims("C")
+>>> bn = nn.BatchNorm2d(C)
+>>> bn.params, bn.buffers
+(2*C, 2*C + 1)
+>>> nn.LayerNorm((8, 16)).params
+256
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from .. import arguments
+from ..conditions import Condition
+from ..errors import ArgumentError
+from ..weights import Axis, Weight, label
+from .base import Module
+
+_NORM_OPTIONS = frozenset({"eps", "momentum"})
+
+
+def _affine(axes, bias: bool = True):
+    weights = [Weight("weight", axes, note="a learned scale per normalized entry")]
+    if bias:
+        weights.append(Weight("bias", axes, note="a learned offset per normalized entry"))
+    return weights
+
+
+def _running_statistics(axes):
+    note = "a running statistic per channel, updated by averaging batches, not by gradients"
+    return [Weight("running_mean", axes, note=note, buffer=True),
+            Weight("running_var", axes, note=note, buffer=True),
+            Weight("num_batches_tracked", (), note="a counter of the batches seen", buffer=True)]
+
+
+class _NormNd(Module):
+    """Batch and instance norms: per-channel statistics over ``(N, C, ...)``."""
+
+    ranks: ClassVar[tuple[int, ...]]
+    ignored_arguments = _NORM_OPTIONS
+
+    def __init__(self, num_features, affine, track_running_stats, **kwargs):
+        super().__init__(**kwargs)
+        owner = type(self).__name__
+        self._store(
+            num_features=arguments.size(num_features, owner=owner, argument="num_features"),
+            affine=arguments.flag(affine, owner=owner, argument="affine"),
+            track_running_stats=arguments.flag(track_running_stats, owner=owner,
+                                               argument="track_running_stats"))
+
+    def module_weights(self):
+        channels = (Axis(label("num_features"), self.num_features),)
+        weights = _affine(channels) if self.affine else []
+        if self.track_running_stats:
+            weights += _running_statistics(channels)
+        return tuple(weights)
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape)
+
+
+class _BatchNorm(_NormNd):
+    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True,
+                 track_running_stats=True, **kwargs):
+        super().__init__(num_features, affine, track_running_stats, eps=eps, momentum=momentum,
+                         **kwargs)
+
+    def input_conditions(self, input_shape):
+        self._expect_rank_in(input_shape, self.ranks, "")
+        return (Condition.equal(self.num_features, input_shape[1],
+                                "num_features must equal the input's channel axis (axis 1)"),)
+
+
+class _InstanceNorm(_NormNd):
+    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=False,
+                 track_running_stats=False, **kwargs):
+        super().__init__(num_features, affine, track_running_stats, eps=eps, momentum=momentum,
+                         **kwargs)
+
+    def input_conditions(self, input_shape):
+        self._expect_rank_in(input_shape, self.ranks, "(unbatched or batched)")
+        if not self.affine:  # PyTorch only warns when there are no per-channel weights
+            return ()
+        return (Condition.equal(self.num_features, input_shape[-(self.ranks[0])],
+                                "num_features must equal the input's channel axis"),)
+
+
+class BatchNorm1d(_BatchNorm):
+    """Batch norm over ``(N, C)`` or ``(N, C, L)``."""
+
+    ranks = (2, 3)
+
+
+class BatchNorm2d(_BatchNorm):
+    """Batch norm over ``(N, C, H, W)``."""
+
+    ranks = (4,)
+
+
+class BatchNorm3d(_BatchNorm):
+    """Batch norm over ``(N, C, D, H, W)``."""
+
+    ranks = (5,)
+
+
+class InstanceNorm1d(_InstanceNorm):
+    """Instance norm over ``(N, C, L)`` or ``(C, L)``."""
+
+    ranks = (2, 3)
+
+
+class InstanceNorm2d(_InstanceNorm):
+    """Instance norm over ``(N, C, H, W)`` or ``(C, H, W)``."""
+
+    ranks = (3, 4)
+
+
+class InstanceNorm3d(_InstanceNorm):
+    """Instance norm over ``(N, C, D, H, W)`` or ``(C, D, H, W)``."""
+
+    ranks = (4, 5)
+
+
+class _ShapeNorm(Module):
+    """Norms over the trailing ``normalized_shape`` axes."""
+
+    def _normalized(self, normalized_shape):
+        shape = normalized_shape if isinstance(normalized_shape, (tuple, list)) else \
+            (normalized_shape,)
+        return tuple(arguments.size(s, owner=type(self).__name__, argument="normalized_shape")
+                     for s in shape)
+
+    def _axes(self):
+        return tuple(Axis(label(f"normalized_{i}") if len(self.normalized_shape) > 1 else
+                          label("normalized_shape"), s)
+                     for i, s in enumerate(self.normalized_shape, 1))
+
+    def input_conditions(self, input_shape):
+        n = len(self.normalized_shape)
+        self._expect_rank(input_shape, min_rank=n)
+        return tuple(Condition.equal(want, got, "the input's last axes must equal "
+                                                "normalized_shape")
+                     for want, got in zip(self.normalized_shape, input_shape[-n:]))
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape)
+
+
+class LayerNorm(_ShapeNorm):
+    """Layer norm over the last axes; ``weight`` and ``bias`` of ``normalized_shape``."""
+
+    ignored_arguments = frozenset({"eps"})
+
+    def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, bias=True,
+                 **kwargs):
+        super().__init__(eps=eps, **kwargs)
+        self._store(normalized_shape=self._normalized(normalized_shape),
+                    elementwise_affine=arguments.flag(elementwise_affine, owner="LayerNorm",
+                                                      argument="elementwise_affine"),
+                    bias=arguments.flag(bias, owner="LayerNorm", argument="bias"))
+
+    def module_weights(self):
+        return tuple(_affine(self._axes(), self.bias)) if self.elementwise_affine else ()
+
+
+class RMSNorm(_ShapeNorm):
+    """RMS norm over the last axes; a ``weight`` of ``normalized_shape``, no bias."""
+
+    ignored_arguments = frozenset({"eps"})
+
+    def __init__(self, normalized_shape, eps=None, elementwise_affine=True, **kwargs):
+        super().__init__(eps=eps, **kwargs)
+        self._store(normalized_shape=self._normalized(normalized_shape),
+                    elementwise_affine=arguments.flag(elementwise_affine, owner="RMSNorm",
+                                                      argument="elementwise_affine"))
+
+    def module_weights(self):
+        return tuple(_affine(self._axes(), bias=False)) if self.elementwise_affine else ()
+
+
+class GroupNorm(Module):
+    """Group norm over ``(N, C, *)``: a scale and an offset per channel."""
+
+    ignored_arguments = frozenset({"eps"})
+
+    def __init__(self, num_groups, num_channels, eps=1e-5, affine=True, **kwargs):
+        super().__init__(eps=eps, **kwargs)
+        num_groups = arguments.size(num_groups, owner="GroupNorm", argument="num_groups")
+        num_channels = arguments.size(num_channels, owner="GroupNorm", argument="num_channels")
+        if (num_channels / num_groups).is_integer is False:
+            raise ArgumentError("GroupNorm: num_channels must be divisible by num_groups. "
+                                f"Received: num_channels={num_channels}, "
+                                f"num_groups={num_groups}", argument="num_groups",
+                                value=num_groups)
+        self._store(num_groups=num_groups, num_channels=num_channels,
+                    affine=arguments.flag(affine, owner="GroupNorm", argument="affine"))
+
+    def module_weights(self):
+        axes = (Axis(label("num_channels"), self.num_channels),)
+        return tuple(_affine(axes)) if self.affine else ()
+
+    def input_conditions(self, input_shape):
+        self._expect_rank(input_shape, min_rank=2)
+        return (Condition.equal(self.num_channels, input_shape[1],
+                                "num_channels must equal the input's channel axis (axis 1)"),)
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape)

@@ -1,0 +1,28 @@
+"""Counting declared weights: common factors only where label and size both agree."""
+
+import sympy
+
+from symparams import dims
+from symparams.weights import Axis, Weight, count, label
+
+d = dims("d")
+
+
+def test_same_label_different_sizes_is_not_a_common_factor():
+    out, inp = label("out_features"), label("in_features")
+    weights = [Weight("w1", (Axis(out, 4 * d), Axis(inp, d))), Weight("b1", (Axis(out, 4 * d),)),
+               Weight("w2", (Axis(out, d), Axis(inp, 4 * d))), Weight("b2", (Axis(out, d),))]
+    assert sympy.expand(count(weights) - (8 * d**2 + 5 * d)) == 0
+
+
+def test_repeated_axes_in_one_weight():
+    units = Axis(label("units"), d)
+    weights = [Weight("square", (units, units)), Weight("bias", (units,))]
+    assert sympy.expand(count(weights) - (d**2 + d)) == 0
+    assert sympy.sstr(count(weights, of="label", evaluate=False), order="none") == \
+        "(units + 1)*units"
+
+
+def test_scalars_and_empty():
+    assert count([]) == 0
+    assert count([Weight("counter", ())]) == 1
