@@ -116,6 +116,24 @@ def apply(layer: Layer, tensor: Tensor, copies: int = 1):
     return outputs[0] if copies == 1 else outputs
 
 
+def call(layer: Layer, inputs, structure=None, **options):
+    """Call a layer on several tensors (or with shape-changing ``options``).
+
+    The layer is bound to the inputs' shapes as they are (no batch axis is
+    stripped); ``structure`` arranges the output tensors as the framework
+    returns them (a function of the flat tuple; by default one tensor, or the
+    tuple itself).
+    """
+    inputs = tuple(as_tensor(t, owner=type(layer).__name__) for t in inputs)
+    shapes = tuple(t.shape for t in inputs)
+    bound = layer.bind(shapes if layer.multiple_inputs else shapes[0], **options)
+    outputs = bound.output_shape if layer.multiple_outputs else [bound.output_shape]
+    tensors = record(layer, bound, inputs, outputs, batched=inputs[0].batched, kwargs=options)
+    if structure is not None:
+        return structure(tensors)
+    return tensors[0] if len(tensors) == 1 else tensors
+
+
 class Model(BaseModel):
     """A model from input tensors to output tensors, through the layers called between them.
 

@@ -55,6 +55,9 @@ class Layer:
     no_weights_reason: ClassVar[str] = ""
     #: Keras layers see shapes without the batch axis; PyTorch modules see whole shapes.
     batch_excluded: ClassVar[bool] = True
+    #: Several input tensors (a tuple of shapes) or one; several output tensors or one.
+    multiple_inputs: ClassVar[bool] = False
+    multiple_outputs: ClassVar[bool] = False
     #: Keyword arguments of a call that change nothing symparams computes.
     call_arguments: ClassVar[frozenset] = frozenset({"training", "mask"})
 
@@ -154,7 +157,7 @@ class Layer:
 
     # -- formulas ---------------------------------------------------------------------------
 
-    def compute_output_shape(self, input_shape: tuple) -> tuple:
+    def compute_output_shape(self, input_shape: tuple, **options) -> tuple:
         """Output shape (batch excluded) for ``input_shape`` (batch excluded)."""
         raise NotImplementedError(f"{type(self).__name__} defines no output shape")
 
@@ -179,25 +182,35 @@ class Layer:
             return weights
         return tuple(_frozen(w) for w in weights)
 
-    def bind(self, input_shape, name: str | None = None) -> "BoundLayer":
+    def bind(self, input_shape, name: str | None = None, **options) -> "BoundLayer":
         """This layer applied to ``input_shape``: a view with shapes and counts.
 
+        A layer with several inputs (``multiple_inputs``) takes a tuple of
+        shapes; one with several outputs returns a list of output shapes.
+        ``options`` are call options that change shapes (attention weights
+        returned or not, say), passed on to :meth:`compute_output_shape`.
         Raises :class:`~symparams.errors.ShapeError` when the layer cannot take
         the shape or an output dimension would fall below 1.
         """
         name = name or self.name or snake_case(type(self).__name__)
-        input_shape = tuple(input_shape)
-        if not all(isinstance(s, sympy.Expr) for s in input_shape):
-            input_shape = check_shape(input_shape, owner=type(self).__name__,
-                                      argument="input_shape")
+        owner = type(self).__name__
+        if self.multiple_inputs:
+            input_shape = tuple(_as_shape(s, owner) for s in input_shape)
+        else:
+            input_shape = _as_shape(input_shape, owner)
         try:
             conditions = settle(self.input_conditions(input_shape))
-            output_shape = tuple(s if isinstance(s, sympy.Expr) else sympy.Integer(s)
-                                 for s in self.compute_output_shape(input_shape))
-            _check_output(output_shape, input_shape)
+            output = self.compute_output_shape(input_shape, **options)
+            if self.multiple_outputs:
+                output_shape = [_as_shape(s, owner) for s in output]
+                for shape in output_shape:
+                    _check_output(shape, input_shape)
+            else:
+                output_shape = _as_shape(output, owner)
+                _check_output(output_shape, input_shape)
             weights = self._weights(input_shape)
         except ShapeError as err:
-            raise err.in_layer(f"'{name}' ({type(self).__name__})") from None
+            raise err.in_layer(f"'{name}' ({owner})") from None
         return BoundLayer(self, name, input_shape, output_shape, weights, conditions)
 
     # -- helpers for subclasses -------------------------------------------------------------
@@ -338,6 +351,13 @@ def snake_case(name: str) -> str:
     """Keras's default layer names: ``MaxPooling2D`` -> ``max_pooling2d``."""
     name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
     return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+def _as_shape(shape, owner: str) -> tuple:
+    shape = tuple(shape)
+    if all(isinstance(s, sympy.Expr) for s in shape):
+        return shape
+    return check_shape(shape, owner=owner, argument="input_shape") if shape else shape
 
 
 def _check_output(output_shape, input_shape) -> None:

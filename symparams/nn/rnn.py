@@ -1,0 +1,229 @@
+"""RNN, LSTM, GRU and their cells, as ``torch.nn`` counts and shapes them.
+
+PyTorch keeps two bias vectors per gate block (``bias_ih`` and ``bias_hh``):
+
+>>> from symparams import Tensor, dims, nn
+>>> T, N, d, h = dims("T N d h")
+>>> nn.LSTM(d, h).params
+4*h*(d + h + 2)
+>>> out, (h_n, c_n) = nn.LSTM(d, h, num_layers=2, bidirectional=True)(Tensor((T, N, d)))
+>>> out.shape, h_n.shape
+((T, N, 2*h), (4, N, h))
+
+``num_layers`` may be a symbol: layers after the first are counted as
+``num_layers - 1`` copies of one block.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from .. import arguments
+from ..conditions import Condition
+from ..errors import ArgumentError
+from ..graph import call
+from ..weights import Axis, Weight, label
+from .base import Module
+
+_GATES = {"RNN": 1, "LSTM": 4, "GRU": 3}
+
+
+def _block(prefix: str, suffix: str, gates: int, hidden, inputs, recurrent, bias: bool,
+           copies=None, proj=None):
+    """One layer-direction's weights: ``weight_ih``, ``weight_hh``, biases, projection."""
+    gate_rows = Axis(label("gates") * label("hidden_size"), gates * hidden)
+    lead = () if copies is None else (copies,)
+    suffix = (f"_{prefix}" if prefix else "") + suffix
+    weights = [
+        Weight(f"weight_ih{suffix}", (*lead, gate_rows, inputs),
+               note="input-to-hidden weights, for every gate"),
+        Weight(f"weight_hh{suffix}", (*lead, gate_rows, recurrent),
+               note="hidden-to-hidden weights, for every gate"),
+    ]
+    if bias:
+        weights += [Weight(f"bias_ih{suffix}", (*lead, gate_rows),
+                           note="an input-side bias per gate row"),
+                    Weight(f"bias_hh{suffix}", (*lead, gate_rows),
+                           note="a hidden-side bias per gate row (PyTorch keeps two)")]
+    if proj is not None:
+        weights.append(Weight(f"weight_hr{suffix}",
+                              (*lead, Axis(label("proj_size"), proj),
+                               Axis(label("hidden_size"), hidden)),
+                              note="projection of the hidden state"))
+    return weights
+
+
+class _RNNBase(Module):
+    """Multi-layer recurrent networks; subclasses fix ``mode``."""
+
+    mode: ClassVar[str]
+    multiple_inputs = True
+    multiple_outputs = True
+    ignored_arguments = frozenset({"dropout"})
+
+    def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
+                 dropout=0.0, bidirectional=False, proj_size=0, **kwargs):
+        super().__init__(dropout=dropout, **kwargs)
+        owner = type(self).__name__
+        if proj_size and self.mode != "LSTM":
+            raise ArgumentError(f"{owner}: proj_size argument is only supported for LSTM, not "
+                                f"RNN or GRU. Received: proj_size={proj_size}",
+                                argument="proj_size", value=proj_size)
+        hidden_size = arguments.size(hidden_size, owner=owner, argument="hidden_size")
+        proj = None if not proj_size else arguments.size(proj_size, owner=owner,
+                                                         argument="proj_size")
+        if proj is not None and (hidden_size - proj).is_positive is False:
+            raise ArgumentError(f"{owner}: proj_size has to be smaller than hidden_size. "
+                                f"Received: proj_size={proj}, hidden_size={hidden_size}",
+                                argument="proj_size", value=proj)
+        self._store(input_size=arguments.size(input_size, owner=owner, argument="input_size"),
+                    hidden_size=hidden_size,
+                    num_layers=arguments.size(num_layers, owner=owner, argument="num_layers"),
+                    bias=arguments.flag(bias, owner=owner, argument="bias"),
+                    batch_first=arguments.flag(batch_first, owner=owner, argument="batch_first"),
+                    bidirectional=arguments.flag(bidirectional, owner=owner,
+                                                 argument="bidirectional"),
+                    proj_size=proj)
+
+    @property
+    def _directions(self) -> int:
+        return 2 if self.bidirectional else 1
+
+    @property
+    def _out_size(self):
+        return self.hidden_size if self.proj_size is None else self.proj_size
+
+    def module_weights(self):
+        gates, hidden, out = _GATES[self.mode], self.hidden_size, self._out_size
+        recurrent = Axis(label("proj_size") if self.proj_size is not None else
+                         label("hidden_size"), out)
+        first_in = Axis(label("input_size"), self.input_size)
+        deeper_in = Axis(label("directions") * label("hidden_size"), self._directions * out)
+        suffixes = ("", "_reverse")[:self._directions]
+        weights = []
+        for suffix in suffixes:
+            weights += _block("l0", suffix, gates, hidden, first_in, recurrent, self.bias,
+                              proj=self.proj_size)
+        if self.num_layers.is_Integer:
+            for layer in range(1, int(self.num_layers)):
+                for suffix in suffixes:
+                    weights += _block(f"l{layer}", suffix, gates, hidden, deeper_in, recurrent,
+                                      self.bias, proj=self.proj_size)
+        else:
+            copies = Axis(label("num_layers") - 1, self.num_layers - 1)
+            for suffix in suffixes:
+                weights += _block("l1_and_up", suffix, gates, hidden, deeper_in, recurrent,
+                                  self.bias, copies=copies, proj=self.proj_size)
+        return tuple(weights)
+
+    def input_conditions(self, input_shapes):
+        x = input_shapes[0]
+        self._expect_rank_in(x, (2, 3), f"to {type(self).__name__}")
+        return (Condition.equal(self.input_size, x[-1],
+                                "input_size must equal the input's last axis"),)
+
+    def compute_output_shape(self, input_shapes):
+        x = input_shapes[0]
+        states = self._directions * self.num_layers
+        out = self._directions * self._out_size
+        if len(x) == 2:  # unbatched (L, H_in)
+            shapes = [(x[0], out), (states, self._out_size)]
+            cell = (states, self.hidden_size)
+        else:
+            batch = x[0] if self.batch_first else x[1]
+            time = x[1] if self.batch_first else x[0]
+            first = (batch, time, out) if self.batch_first else (time, batch, out)
+            shapes = [first, (states, batch, self._out_size)]
+            cell = (states, batch, self.hidden_size)
+        return shapes + [cell] if self.mode == "LSTM" else shapes
+
+    def __call__(self, input, hx=None):
+        inputs = (input,) if hx is None else (input, *(hx if isinstance(hx, tuple) else (hx,)))
+        if self.mode == "LSTM":
+            return call(self, inputs, lambda t: (t[0], (t[1], t[2])))
+        return call(self, inputs, lambda t: (t[0], t[1]))
+
+
+class RNN(_RNNBase):
+    """Elman RNN (``nonlinearity`` 'tanh' or 'relu'): one gate block."""
+
+    mode = "RNN"
+
+    def __init__(self, *args, nonlinearity="tanh", **kwargs):
+        super().__init__(*args, **kwargs)
+        self._store(nonlinearity=arguments.choice(nonlinearity, ("tanh", "relu"), owner="RNN",
+                                                  argument="nonlinearity"))
+
+
+class LSTM(_RNNBase):
+    """LSTM: four gate blocks; ``proj_size`` projects the hidden state."""
+
+    mode = "LSTM"
+
+
+class GRU(_RNNBase):
+    """GRU: three gate blocks."""
+
+    mode = "GRU"
+
+
+class _CellBase(Module):
+    mode: ClassVar[str]
+    multiple_inputs = True
+
+    def __init__(self, input_size, hidden_size, bias=True, **kwargs):
+        super().__init__(**kwargs)
+        owner = type(self).__name__
+        self._store(input_size=arguments.size(input_size, owner=owner, argument="input_size"),
+                    hidden_size=arguments.size(hidden_size, owner=owner, argument="hidden_size"),
+                    bias=arguments.flag(bias, owner=owner, argument="bias"))
+
+    def module_weights(self):
+        return tuple(_block("", "", _GATES[self.mode], self.hidden_size,
+                            Axis(label("input_size"), self.input_size),
+                            Axis(label("hidden_size"), self.hidden_size), self.bias))
+
+    def input_conditions(self, input_shapes):
+        x = input_shapes[0]
+        self._expect_rank_in(x, (1, 2), f"to {type(self).__name__}")
+        return (Condition.equal(self.input_size, x[-1],
+                                "input_size must equal the input's last axis"),)
+
+    def compute_output_shape(self, input_shapes):
+        return (*input_shapes[0][:-1], self.hidden_size)
+
+    def __call__(self, input, hx=None):
+        inputs = (input,) if hx is None else (input, *(hx if isinstance(hx, tuple) else (hx,)))
+        return call(self, inputs)
+
+
+class RNNCell(_CellBase):
+    """One step of an Elman RNN."""
+
+    mode = "RNN"
+
+    def __init__(self, input_size, hidden_size, bias=True, nonlinearity="tanh", **kwargs):
+        super().__init__(input_size, hidden_size, bias, **kwargs)
+        self._store(nonlinearity=arguments.choice(nonlinearity, ("tanh", "relu"),
+                                                  owner="RNNCell", argument="nonlinearity"))
+
+
+class LSTMCell(_CellBase):
+    """One LSTM step: returns ``(h, c)``."""
+
+    mode = "LSTM"
+    multiple_outputs = True
+
+    def compute_output_shape(self, input_shapes):
+        shape = super().compute_output_shape(input_shapes)
+        return [shape, shape]
+
+    def __call__(self, input, hx=None):
+        inputs = (input,) if hx is None else (input, *hx)
+        return call(self, inputs, tuple)
+
+
+class GRUCell(_CellBase):
+    """One GRU step."""
+
+    mode = "GRU"
