@@ -8,6 +8,7 @@ from .activation import (
     LogSigmoid, LogSoftmax, Mish, PReLU, ReLU, ReLU6, Sigmoid, SiLU, Softmax, Softmax2d, Softmin,
     Softplus, Softshrink, Softsign, Tanh, Tanhshrink, Threshold,
 )
+from .attention import MultiheadAttention
 from .base import Module
 from .container import Sequential
 from .conv import Conv1d, Conv2d, Conv3d
@@ -24,6 +25,7 @@ from .pooling import (
 )
 from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
 from .sparse import Embedding
+from .transformer import TransformerDecoderLayer, TransformerEncoderLayer
 
 __all__ = [
     "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveAvgPool3d", "AdaptiveMaxPool1d",
@@ -33,7 +35,8 @@ __all__ = [
     "FeatureAlphaDropout", "Flatten", "GELU", "GLU", "GroupNorm", "Hardshrink", "Hardsigmoid",
     "Hardswish", "Hardtanh", "Identity", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d",
     "LayerNorm", "LeakyReLU", "Linear", "LogSigmoid", "LogSoftmax", "MaxPool1d", "MaxPool2d",
-    "MaxPool3d", "Mish", "Module", "PReLU", "RMSNorm", "ReLU", "ReLU6", "SELU", "Sequential",
+    "MaxPool3d", "Mish", "Module", "MultiheadAttention", "PReLU", "RMSNorm", "ReLU", "ReLU6", "SELU", "Sequential",
     "SiLU", "Sigmoid", "Softmax", "Softmax2d", "Softmin", "Softplus", "Softshrink", "Softsign",
-    "Tanh", "Tanhshrink", "Threshold", "Unflatten",
+    "Tanh", "Tanhshrink", "Threshold", "TransformerDecoderLayer", "TransformerEncoderLayer",
+    "Unflatten",
 ]

@@ -1,0 +1,96 @@
+"""TransformerEncoderLayer and TransformerDecoderLayer, built from the modules they hold.
+
+>>> from symparams import Tensor, dims, nn
+>>> T, N, d, f = dims("T N d f")
+>>> layer = nn.TransformerEncoderLayer(d, 8, dim_feedforward=f)
+>>> layer.params
+4*d*(d + 1) + d*(f + 1) + 4*d + f*(d + 1)
+>>> layer(Tensor((T, N, d))).shape
+(T, N, d)
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import sympy
+
+from .. import arguments
+from ..conditions import Condition
+from ..graph import call
+from .attention import MultiheadAttention, prefixed
+from .base import Module
+from .linear import Linear
+from .normalization import LayerNorm
+
+
+class _TransformerLayer(Module):
+    """What both layers share: attention blocks, a feed-forward pair, layer norms."""
+
+    attention_blocks: ClassVar[tuple[str, ...]]
+    norms: ClassVar[int]
+    multiple_inputs = True
+    ignored_arguments = frozenset({"dropout", "activation", "layer_norm_eps"})
+
+    def __init__(self, d_model, nhead, dim_feedforward=2048, dropout=0.1, activation="relu",
+                 layer_norm_eps=1e-5, batch_first=False, norm_first=False, bias=True, **kwargs):
+        super().__init__(dropout=dropout, activation=activation, layer_norm_eps=layer_norm_eps,
+                         **kwargs)
+        owner = type(self).__name__
+        self._store(d_model=arguments.size(d_model, owner=owner, argument="d_model"),
+                    nhead=arguments.size(nhead, owner=owner, argument="nhead"),
+                    dim_feedforward=arguments.size(dim_feedforward, owner=owner,
+                                                   argument="dim_feedforward"),
+                    batch_first=arguments.flag(batch_first, owner=owner, argument="batch_first"),
+                    norm_first=arguments.flag(norm_first, owner=owner, argument="norm_first"),
+                    bias=arguments.flag(bias, owner=owner, argument="bias"))
+        MultiheadAttention(self.d_model, self.nhead)  # the same divisibility check
+
+    def submodules(self) -> tuple[tuple[str, Module], ...]:
+        """The modules the layer holds, in ``named_parameters()`` order."""
+        d, bias = self.d_model, self.bias
+        blocks = [(name, MultiheadAttention(d, self.nhead, bias=bias))
+                  for name in self.attention_blocks]
+        blocks += [("linear1", Linear(d, self.dim_feedforward, bias=bias)),
+                   ("linear2", Linear(self.dim_feedforward, d, bias=bias))]
+        blocks += [(f"norm{i}", LayerNorm(d, bias=bias)) for i in range(1, self.norms + 1)]
+        return tuple(blocks)
+
+    def module_weights(self):
+        return tuple(w for name, module in self.submodules()
+                     for w in prefixed(name, module.module_weights()))
+
+    @property
+    def params(self):
+        return sympy.Add(*(module.params for _, module in self.submodules()))
+
+    def input_conditions(self, input_shapes):
+        for shape in input_shapes:
+            self._expect_rank_in(shape, (2, 3), f"to {type(self).__name__}")
+        return tuple(Condition.equal(self.d_model, shape[-1],
+                                     "the input's last axis must be d_model")
+                     for shape in input_shapes)
+
+    def compute_output_shape(self, input_shapes):
+        return tuple(input_shapes[0])
+
+
+class TransformerEncoderLayer(_TransformerLayer):
+    """Self-attention and a feed-forward block, each with a residual and a LayerNorm."""
+
+    attention_blocks = ("self_attn",)
+    norms = 2
+
+    def __call__(self, src, src_mask=None, src_key_padding_mask=None, is_causal=False):
+        return call(self, (src,))
+
+
+class TransformerDecoderLayer(_TransformerLayer):
+    """Self-attention, attention over the encoder's memory, and a feed-forward block."""
+
+    attention_blocks = ("self_attn", "multihead_attn")
+    norms = 3
+
+    def __call__(self, tgt, memory, tgt_mask=None, memory_mask=None, tgt_key_padding_mask=None,
+                 memory_key_padding_mask=None, tgt_is_causal=False, memory_is_causal=False):
+        return call(self, (tgt, memory))
