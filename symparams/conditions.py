@@ -30,7 +30,7 @@ __all__ = ["Condition", "settle"]
 
 @dataclass(frozen=True)
 class Condition:
-    """``lhs == rhs`` (or ``lhs % rhs == 0`` for ``divides``) with what it means."""
+    """``lhs == rhs``, ``lhs < rhs``, or ``lhs`` divides ``rhs``, with what it means."""
 
     kind: str
     lhs: sympy.Expr
@@ -40,6 +40,10 @@ class Condition:
     @classmethod
     def equal(cls, lhs, rhs, meaning: str) -> "Condition":
         return cls("equal", sympy.sympify(lhs), sympy.sympify(rhs), meaning)  # safe: sizes
+
+    @classmethod
+    def less(cls, lhs, rhs, meaning: str) -> "Condition":
+        return cls("less", sympy.sympify(lhs), sympy.sympify(rhs), meaning)  # safe: sizes
 
     @classmethod
     def divides(cls, divisor, value, meaning: str) -> "Condition":
@@ -52,6 +56,8 @@ class Condition:
             if difference == 0:
                 return True
             return False if difference.is_zero is False else None
+        if self.kind == "less":
+            return (self.rhs - self.lhs).is_positive
         quotient = self.rhs / self.lhs
         return quotient.is_integer
 
@@ -59,11 +65,16 @@ class Condition:
         """The condition as a SymPy relation (for display and solving)."""
         if self.kind == "equal":
             return sympy.Eq(self.lhs, self.rhs, evaluate=False)
+        if self.kind == "less":
+            return sympy.StrictLessThan(self.lhs, self.rhs, evaluate=False)
         return sympy.Eq(sympy.Mod(self.rhs, self.lhs), 0, evaluate=False)
 
     def __repr__(self) -> str:
-        sign = "=" if self.kind == "equal" else "divides"
-        return f"Condition({self.lhs} {sign} {self.rhs}: {self.meaning})"
+        return f"Condition({self.lhs} {_SIGNS[self.kind][0]} {self.rhs}: {self.meaning})"
+
+
+_SIGNS = {"equal": ("=", "!="), "less": ("<", "is not below"),
+          "divides": ("divides", "does not divide")}
 
 
 def settle(conditions) -> tuple[Condition, ...]:
@@ -72,7 +83,7 @@ def settle(conditions) -> tuple[Condition, ...]:
     for condition in conditions:
         verdict = condition.holds()
         if verdict is False:
-            sign = "!=" if condition.kind == "equal" else "does not divide"
+            sign = _SIGNS[condition.kind][1]
             raise ShapeError(f"{condition.meaning}: {condition.lhs} {sign} {condition.rhs}")
         if verdict is None:
             kept.append(condition)

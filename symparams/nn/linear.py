@@ -53,3 +53,47 @@ class Linear(Module):
 
     def compute_output_shape(self, input_shape):
         return (*input_shape[:-1], self.out_features)
+
+
+class Bilinear(Module):
+    """``y = x1^T A x2 + b``: weight ``(out_features, in1_features, in2_features)``, bias."""
+
+    multiple_inputs = True
+
+    def __init__(self, in1_features, in2_features, out_features, bias=True, **kwargs):
+        super().__init__(**kwargs)
+        owner = "Bilinear"
+        self._store(
+            in1_features=arguments.size(in1_features, owner=owner, argument="in1_features"),
+            in2_features=arguments.size(in2_features, owner=owner, argument="in2_features"),
+            out_features=arguments.size(out_features, owner=owner, argument="out_features"),
+            bias=arguments.flag(bias, owner=owner, argument="bias"))
+
+    def module_weights(self):
+        out = Axis(label("out_features"), self.out_features)
+        weights = [Weight("weight", (out, Axis(label("in1_features"), self.in1_features),
+                                     Axis(label("in2_features"), self.in2_features)),
+                          note="one weight per pair of input features, for each output")]
+        if self.bias:
+            weights.append(Weight("bias", (out,), note="one bias per output feature"))
+        return tuple(weights)
+
+    def input_conditions(self, input_shapes):
+        first, second = input_shapes
+        conditions = [Condition.equal(self.in1_features, first[-1],
+                                      "in1_features must equal the first input's last axis"),
+                      Condition.equal(self.in2_features, second[-1],
+                                      "in2_features must equal the second input's last axis")]
+        if len(first) != len(second):
+            from ..errors import ShapeError
+            raise ShapeError("both inputs must have the same number of axes")
+        conditions += [Condition.equal(a, b, "both inputs must agree on every axis but the last")
+                       for a, b in zip(first[:-1], second[:-1])]
+        return tuple(conditions)
+
+    def compute_output_shape(self, input_shapes):
+        return (*input_shapes[0][:-1], self.out_features)
+
+    def __call__(self, input1, input2):
+        from ..graph import call
+        return call(self, (input1, input2))
