@@ -99,39 +99,30 @@ def as_tensor(value, *, owner: str) -> Tensor:
     return value
 
 
-def apply(layer: Layer, tensor: Tensor, copies: int = 1):
-    """Call a one-input layer on ``tensor``; the node is recorded on the result.
+def apply(layer: Layer, inputs, structure=None, **options):
+    """Call ``layer`` on input tensors; the call is recorded on the outputs.
 
-    ``copies`` > 1 returns that many tensors of the output shape (a max pool's
-    values and indices).
-    """
-    strip = layer.batch_excluded and tensor.batched
-    shape = tensor.shape[1:] if strip else tensor.shape
-    if strip and not shape:
-        raise ModelError(f"{type(layer).__name__} needs at least one axis besides the batch; "
-                         f"received a tensor of shape {format_shape(tensor.shape)}")
-    bound = layer.bind(shape)
-    out_shape = (tensor.shape[0], *bound.output_shape) if strip else bound.output_shape
-    outputs = record(layer, bound, (tensor,), (out_shape,) * copies, batched=tensor.batched)
-    return outputs[0] if copies == 1 else outputs
-
-
-def call(layer: Layer, inputs, structure=None, **options):
-    """Call a layer on several tensors (or with shape-changing ``options``).
-
-    The layer is bound to the inputs' shapes as they are (no batch axis is
-    stripped); ``structure`` arranges the output tensors as the framework
-    returns them (a function of the flat tuple; by default one tensor, or the
-    tuple itself).
+    A Keras layer (shapes without batch) called on a PyTorch-style tensor
+    treats its first axis as the batch. A layer whose output shape is a list
+    has several outputs, arranged by ``structure`` (a function of the flat
+    tuple; by default a list, as Keras returns them). ``options`` are call
+    options that change shapes.
     """
     inputs = tuple(as_tensor(t, owner=type(layer).__name__) for t in inputs)
-    shapes = tuple(t.shape for t in inputs)
+    strip = layer.batch_excluded and inputs[0].batched
+    if strip and any(len(t.shape) < 2 for t in inputs):
+        raise ModelError(f"{type(layer).__name__} needs at least one axis besides the batch; "
+                         f"received a tensor of shape {format_shape(inputs[0].shape)}")
+    shapes = tuple(t.shape[1:] if strip else t.shape for t in inputs)
     bound = layer.bind(shapes if layer.multiple_inputs else shapes[0], **options)
-    outputs = bound.output_shape if layer.multiple_outputs else [bound.output_shape]
+    several = isinstance(bound.output_shape, list)
+    outputs = bound.output_shape if several else [bound.output_shape]
+    if strip:
+        outputs = [(inputs[0].shape[0], *shape) for shape in outputs]
     tensors = record(layer, bound, inputs, outputs, batched=inputs[0].batched, kwargs=options)
-    if structure is not None:
-        return structure(tensors)
-    return tensors[0] if len(tensors) == 1 else tensors
+    if not several:
+        return tensors[0]
+    return (structure or list)(tensors)
 
 
 class Model(BaseModel):

@@ -55,9 +55,8 @@ class Layer:
     no_weights_reason: ClassVar[str] = ""
     #: Keras layers see shapes without the batch axis; PyTorch modules see whole shapes.
     batch_excluded: ClassVar[bool] = True
-    #: Several input tensors (a tuple of shapes) or one; several output tensors or one.
+    #: Several input tensors (a tuple of shapes) or one. (Several outputs: a list of shapes.)
     multiple_inputs: ClassVar[bool] = False
-    multiple_outputs: ClassVar[bool] = False
     #: Keyword arguments of a call that change nothing symparams computes.
     call_arguments: ClassVar[frozenset] = frozenset({"training", "mask"})
 
@@ -141,19 +140,14 @@ class Layer:
 
     def __call__(self, inputs, **kwargs):
         """Apply the layer to a symbolic tensor (see :mod:`symparams.graph`)."""
-        from ..graph import apply, as_tensor
+        from ..graph import apply
 
         unknown = set(kwargs) - self.call_arguments
         if unknown:
             raise UnknownArgumentError(
                 f"Unrecognized call arguments passed to {type(self).__name__}: "
                 f"{sorted(unknown)}", argument=sorted(unknown)[0], value=kwargs)
-        return apply(self, as_tensor(inputs, owner=type(self).__name__), self.output_copies)
-
-    @property
-    def output_copies(self) -> int:
-        """How many tensors of the output shape a call returns (a max pool's indices too)."""
-        return 1
+        return apply(self, (inputs,))
 
     # -- formulas ---------------------------------------------------------------------------
 
@@ -186,7 +180,7 @@ class Layer:
         """This layer applied to ``input_shape``: a view with shapes and counts.
 
         A layer with several inputs (``multiple_inputs``) takes a tuple of
-        shapes; one with several outputs returns a list of output shapes.
+        shapes; one with several outputs gives a list of output shapes.
         ``options`` are call options that change shapes (attention weights
         returned or not, say), passed on to :meth:`compute_output_shape`.
         Raises :class:`~symparams.errors.ShapeError` when the layer cannot take
@@ -201,7 +195,7 @@ class Layer:
         try:
             conditions = settle(self.input_conditions(input_shape))
             output = self.compute_output_shape(input_shape, **options)
-            if self.multiple_outputs:
+            if isinstance(output, list):
                 output_shape = [_as_shape(s, owner) for s in output]
                 for shape in output_shape:
                     _check_output(shape, input_shape)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from .. import arguments
 from ..conditions import Condition
 from ..errors import ArgumentError
-from ..graph import call
+from ..graph import apply
 from ..weights import Axis, Weight, count, label
 from .base import Module
 
@@ -29,7 +29,6 @@ class MultiheadAttention(Module):
     """Multi-head attention over ``(L, N, E)`` (or ``(N, L, E)`` with ``batch_first``)."""
 
     multiple_inputs = True
-    multiple_outputs = True
     ignored_arguments = frozenset({"dropout"})
 
     def __init__(self, embed_dim, num_heads, dropout=0.0, bias=True, add_bias_kv=False,
@@ -128,5 +127,5 @@ class MultiheadAttention(Module):
                  attn_mask=None, average_attn_weights=True, is_causal=False):
         options = dict(need_weights=bool(need_weights),
                        average_attn_weights=bool(average_attn_weights))
-        return call(self, (query, key, value),
-                    lambda t: (t[0], t[1] if len(t) > 1 else None), **options)
+        return apply(self, (query, key, value), lambda t: (t[0], t[1] if len(t) > 1 else None),
+                     **options)

@@ -47,6 +47,11 @@ class Module(Layer):
         for key, value in (("name", None), ("trainable", True), ("input_shape", None)):
             object.__setattr__(self, key, value)
 
+    def __call__(self, input):
+        """``forward(input)``: several outputs come back as a tuple, as torch returns them."""
+        from ..graph import apply
+        return apply(self, (input,), tuple)
+
     def module_weights(self) -> tuple[Weight, ...]:
         """Parameters and buffers, as ``named_parameters()`` and ``named_buffers()`` list them."""
         return ()

@@ -95,5 +95,5 @@ class Bilinear(Module):
         return (*input_shapes[0][:-1], self.out_features)
 
     def __call__(self, input1, input2):
-        from ..graph import call
-        return call(self, (input1, input2))
+        from ..graph import apply
+        return apply(self, (input1, input2))

@@ -76,11 +76,8 @@ class _MaxPoolNd(_WindowPool):
                                                   argument="return_indices"))
 
     def compute_output_shape(self, input_shape):
-        return self._lengths(input_shape, self.dilation)
-
-    @property
-    def output_copies(self) -> int:
-        return 2 if self.return_indices else 1
+        shape = self._lengths(input_shape, self.dilation)
+        return [shape, shape] if self.return_indices else shape
 
 
 class _AvgPoolNd(_WindowPool):
@@ -130,9 +127,9 @@ class _AdaptiveMaxPoolNd(_AdaptivePoolNd):
         self._store(return_indices=arguments.flag(return_indices, owner=type(self).__name__,
                                                   argument="return_indices"))
 
-    @property
-    def output_copies(self) -> int:
-        return 2 if self.return_indices else 1
+    def compute_output_shape(self, input_shape):
+        shape = super().compute_output_shape(input_shape)
+        return [shape, shape] if self.return_indices else shape
 
 
 class _AdaptiveAvgPoolNd(_AdaptivePoolNd):

@@ -21,7 +21,7 @@ from typing import ClassVar
 from .. import arguments
 from ..conditions import Condition
 from ..errors import ArgumentError
-from ..graph import call
+from ..graph import apply
 from ..weights import Axis, Weight, label
 from .base import Module
 
@@ -58,7 +58,6 @@ class _RNNBase(Module):
 
     mode: ClassVar[str]
     multiple_inputs = True
-    multiple_outputs = True
     ignored_arguments = frozenset({"dropout"})
 
     def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
@@ -140,8 +139,8 @@ class _RNNBase(Module):
     def __call__(self, input, hx=None):
         inputs = (input,) if hx is None else (input, *(hx if isinstance(hx, tuple) else (hx,)))
         if self.mode == "LSTM":
-            return call(self, inputs, lambda t: (t[0], (t[1], t[2])))
-        return call(self, inputs, lambda t: (t[0], t[1]))
+            return apply(self, inputs, lambda t: (t[0], (t[1], t[2])))
+        return apply(self, inputs, lambda t: (t[0], t[1]))
 
 
 class RNN(_RNNBase):
@@ -194,7 +193,7 @@ class _CellBase(Module):
 
     def __call__(self, input, hx=None):
         inputs = (input,) if hx is None else (input, *(hx if isinstance(hx, tuple) else (hx,)))
-        return call(self, inputs)
+        return apply(self, inputs)
 
 
 class RNNCell(_CellBase):
@@ -212,7 +211,6 @@ class LSTMCell(_CellBase):
     """One LSTM step: returns ``(h, c)``."""
 
     mode = "LSTM"
-    multiple_outputs = True
 
     def compute_output_shape(self, input_shapes):
         shape = super().compute_output_shape(input_shapes)
@@ -220,7 +218,7 @@ class LSTMCell(_CellBase):
 
     def __call__(self, input, hx=None):
         inputs = (input,) if hx is None else (input, *hx)
-        return call(self, inputs, tuple)
+        return apply(self, inputs, tuple)
 
 
 class GRUCell(_CellBase):

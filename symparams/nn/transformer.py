@@ -17,7 +17,7 @@ import sympy
 
 from .. import arguments
 from ..conditions import Condition
-from ..graph import call
+from ..graph import apply
 from .attention import MultiheadAttention, prefixed
 from .base import Module
 from .linear import Linear
@@ -82,7 +82,7 @@ class TransformerEncoderLayer(_TransformerLayer):
     norms = 2
 
     def __call__(self, src, src_mask=None, src_key_padding_mask=None, is_causal=False):
-        return call(self, (src,))
+        return apply(self, (src,))
 
 
 class TransformerDecoderLayer(_TransformerLayer):
@@ -93,4 +93,4 @@ class TransformerDecoderLayer(_TransformerLayer):
 
     def __call__(self, tgt, memory, tgt_mask=None, memory_mask=None, tgt_key_padding_mask=None,
                  memory_key_padding_mask=None, tgt_is_causal=False, memory_is_causal=False):
-        return call(self, (tgt, memory))
+        return apply(self, (tgt, memory))
