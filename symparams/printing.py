@@ -93,7 +93,24 @@ def _together(arg):
     return sympy.together(arg) if arg.is_Add else arg
 
 
-class TextPrinter(StrPrinter):
+class _PaperOrder:
+    """Terms as a paper writes them: positive terms, then negative ones, then the constant.
+
+    ``W - K + 1`` rather than SymPy's ``-K + W + 1``; as written under ``order='none'``.
+    """
+
+    def _as_ordered_terms(self, expr, order=None):
+        terms = super()._as_ordered_terms(expr, order=order)
+        if (order or self._settings.get("order")) in ("none", "old"):
+            return terms
+        numbers = [t for t in terms if t.is_Number]
+        rest = [t for t in terms if not t.is_Number]
+        negative = [t for t in rest if t.could_extract_minus_sign()]
+        positive = [t for t in rest if not t.could_extract_minus_sign()]
+        return positive + negative + numbers
+
+
+class TextPrinter(_PaperOrder, StrPrinter):
     """SymPy's string printer with Unicode products, powers, floors and ceilings."""
 
     printmethod = "_symparams_text"
@@ -148,7 +165,7 @@ class TextPrinter(StrPrinter):
         return f"{sign}{top}/{bottom}"
 
 
-class SymparamsLatexPrinter(LatexPrinter):
+class SymparamsLatexPrinter(_PaperOrder, LatexPrinter):
     """SymPy's LaTeX printer with readable symbol names and floors in paper form."""
 
     printmethod = "_latex"
