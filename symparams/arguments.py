@@ -62,13 +62,14 @@ def size_tuple(value, n: int, *, owner: str, argument: str, check=None) -> tuple
     return ((check or size)(value, owner=owner, argument=argument),) * n
 
 
-def choice(value, options: tuple[str, ...], *, owner: str, argument: str) -> str:
-    """One of ``options``, compared case-insensitively as Keras does."""
+def choice(value, options: tuple[str, ...], *, owner: str, argument: str,
+           exact: bool = False) -> str:
+    """One of ``options``: case-insensitive as Keras compares, or ``exact`` as PyTorch does."""
     if not isinstance(value, str):
         raise ArgumentTypeError(
             f"{owner}: `{argument}` must be one of {_listing(options)}. "
             f"Received: {argument}={value!r}", argument=argument, value=value)
-    lowered = value.lower()
+    lowered = value if exact else value.lower()
     if lowered not in options:
         raise ArgumentError(
             f"{owner}: `{argument}` must be one of {_listing(options)}. "

@@ -31,6 +31,12 @@ class SymparamsError(Exception):
         clone.layer = layer
         return clone
 
+    def renamed(self, layer: str) -> "SymparamsError":
+        """A copy naming ``layer`` instead (a model knows its layers' names)."""
+        clone = _copy(self)
+        clone.layer = layer
+        return clone
+
     def __str__(self) -> str:
         if self.layer is None:
             return self.message

@@ -26,7 +26,7 @@ import itertools
 from dataclasses import dataclass, field
 
 from . import arguments
-from .errors import ArgumentTypeError, ModelError
+from .errors import ArgumentTypeError, ModelError, SymparamsError
 from .layers.base import BoundLayer, Layer, Namer, check_shape, format_shape
 from .model import BaseModel
 
@@ -182,10 +182,14 @@ class Model(BaseModel):
         for tensor in self.inputs:
             tensors[tensor] = Tensor(tuple(s.xreplace(replacements) for s in tensor.shape),
                                      name=tensor.name, batched=tensor.batched)
-        layers = {}
+        layers, names = {}, {b.layer: b.name for b in self._bound}
         for node in self._nodes:
             layer = layers.setdefault(node.layer, node.layer.subs(replacements))
-            result = layer(*(tensors[t] for t in node.inputs), **node.kwargs)
+            try:
+                result = layer(*(tensors[t] for t in node.inputs), **node.kwargs)
+            except SymparamsError as err:
+                label = f"'{names[node.layer]}' ({type(node.layer).__name__})"
+                raise err.renamed(label) from None
             for old, new in zip(node.outputs, _flatten(result, owner="layer outputs")):
                 tensors[old] = new
         model = Model([tensors[t] for t in self.inputs],

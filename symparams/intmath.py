@@ -30,7 +30,8 @@ from __future__ import annotations
 import sympy
 from sympy import Add, Integer, ceiling, count_ops, floor
 
-__all__ = ["floor_div", "ceil_div", "conv_output_length", "simplify_floors"]
+__all__ = ["floor_div", "ceil_div", "conv_output_length", "simplify_floors",
+           "conv_transpose_output_length"]
 
 
 def floor_div(x, s) -> sympy.Expr:
@@ -207,3 +208,54 @@ def _merge_nested(rest):
             return None
         y = y + d - 1
     return y + other * d, d
+
+
+def conv_transpose_output_length(n, kernel, stride=1, dilation=1, padding="valid",
+                                 output_padding=None) -> sympy.Expr:
+    """Length of a transposed convolution's output along one axis.
+
+    With ``k = dilation*(kernel - 1) + 1``, the reach of the kernel, and
+    ``p = output_padding`` (``None`` for the framework's default):
+
+    * Keras ``'valid'``: ``(n - 1)*stride + k + p``; by default
+      ``(n - 1)*stride + max(k, stride)``;
+    * Keras ``'same'``: ``(n - 1)*stride + (k mod 2) + p``; by default
+      ``n*stride``;
+    * explicit padding, as PyTorch gives it (one size for both sides, or a pair
+      ``(left, right)`` as in :func:`conv_output_length`):
+      ``(n - 1)*stride - left - right + k + p``, with ``p = 0`` by default.
+      PyTorch's ``(n - 1)*s - 2*padding + dilation*(kernel - 1) +
+      output_padding + 1`` is the symmetric case.
+
+    ``k mod 2`` is written ``k - 2*floor(k/2)`` when ``k`` is symbolic.
+
+    >>> from symparams import dims
+    >>> H, K, S = dims("H K S")
+    >>> conv_transpose_output_length(H, 3, 2)
+    2*H + 1
+    >>> conv_transpose_output_length(H, 3, 2, padding="same")
+    2*H
+    >>> conv_transpose_output_length(H, K, S)
+    S*(H - 1) + Max(K, S)
+    >>> conv_transpose_output_length(H, 4, 2, padding="same", output_padding=1)
+    2*H - 1
+    >>> conv_transpose_output_length(H, K, S, padding="same", output_padding=0)
+    K + S*(H - 1) - 2*floor(K/2)
+    >>> conv_transpose_output_length(H, 4, 2, padding=1)
+    2*H
+    """
+    # safe: sizes from layers, never text
+    n, kernel, stride, dilation = (sympy.sympify(v) for v in (n, kernel, stride, dilation))
+    reach = dilation * (kernel - 1) + 1
+    if padding == "same":
+        if output_padding is None:
+            return n * stride
+        parity = reach - 2 * floor_div(reach, 2)
+        return (n - 1) * stride + parity + output_padding
+    if padding == "valid":
+        if output_padding is None:
+            return (n - 1) * stride + sympy.Max(reach, stride)
+        return (n - 1) * stride + reach + output_padding
+    left, right = padding if isinstance(padding, tuple) else (padding, padding)
+    extra = 0 if output_padding is None else output_padding
+    return (n - 1) * stride - left - right + reach + extra

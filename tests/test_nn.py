@@ -47,7 +47,7 @@ def test_conv_and_pool_shapes():
         nn.Conv2d(3, 8, 3, stride=2, padding="same")
     with pytest.raises(ArgumentError, match=r"in_channels must be divisible by groups"):
         nn.Conv2d(3, 8, 3, groups=2)
-    with pytest.raises(ArgumentError, match=r"pad should be at most half of effective kernel"):
+    with pytest.raises(ArgumentError, match=r"pad should be at most half of kernel size"):
         nn.MaxPool2d(2, padding=2)
 
 

@@ -29,6 +29,8 @@ class _Elementwise(Module):
 
     arg_names: ClassVar[tuple[str, ...]] = ("inplace",)
     required: ClassVar[int] = 0
+    #: ``check(owner, values)`` raises for values PyTorch refuses; None checks nothing.
+    check: ClassVar = None
     no_weights_reason = "it applies a fixed function to each entry: no weights, 0 parameters"
 
     def __init__(self, *args, **kwargs):
@@ -50,6 +52,8 @@ class _Elementwise(Module):
             raise ArgumentError(f"{owner}.__init__() missing required argument: '{missing[0]}'",
                                 argument=missing[0], value=None)
         super().__init__(**factory)
+        if type(self).check is not None:
+            type(self).check(owner, values)
         self._store(**values)
 
     def compute_output_shape(self, input_shape):
@@ -57,10 +61,41 @@ class _Elementwise(Module):
 
 
 def _elementwise(name: str, arg_names: tuple[str, ...] = ("inplace",), required: int = 0,
-                 doc: str = ""):
+                 check=None):
     return type(name, (_Elementwise,), {
         "arg_names": arg_names, "required": required, "__module__": __name__,
-        "__doc__": doc or f"``torch.nn.{name}``: elementwise, shape unchanged, no weights."})
+        "check": None if check is None else staticmethod(check),
+        "__doc__": f"``torch.nn.{name}``: elementwise, shape unchanged, no weights."})
+
+
+def _refuse(owner: str, argument: str, value, why: str):
+    raise ArgumentError(f"{owner}: {why}. Received: {argument}={value!r}", argument=argument,
+                        value=value)
+
+
+def _check_celu(owner, values):
+    if values.get("alpha", 1.0) == 0:
+        _refuse(owner, "alpha", 0, "alpha cannot be 0")
+
+
+def _check_gelu(owner, values):
+    if values.get("approximate", "none") not in ("none", "tanh"):
+        _refuse(owner, "approximate", values["approximate"], "approximate must be 'none' or "
+                                                              "'tanh'")
+
+
+def _check_shrink(owner, values):
+    if values.get("lambd", 0.5) < 0:
+        _refuse(owner, "lambd", values["lambd"], "lambda must be greater or equal to 0")
+
+
+def _check_hardtanh(owner, values):
+    for old, new in (("min_value", "min_val"), ("max_value", "max_val")):  # deprecated aliases
+        if old in values:
+            values[new] = values.pop(old)
+    low, high = values.get("min_val", -1.0), values.get("max_val", 1.0)
+    if not high > low:
+        _refuse(owner, "max_val", high, f"max_val must be greater than min_val={low}")
 
 
 ReLU = _elementwise("ReLU")
@@ -77,12 +112,13 @@ Tanhshrink = _elementwise("Tanhshrink", ())
 LogSigmoid = _elementwise("LogSigmoid", ())
 LeakyReLU = _elementwise("LeakyReLU", ("negative_slope", "inplace"))
 ELU = _elementwise("ELU", ("alpha", "inplace"))
-CELU = _elementwise("CELU", ("alpha", "inplace"))
-GELU = _elementwise("GELU", ("approximate",))
+CELU = _elementwise("CELU", ("alpha", "inplace"), check=_check_celu)
+GELU = _elementwise("GELU", ("approximate",), check=_check_gelu)
 Softplus = _elementwise("Softplus", ("beta", "threshold"))
-Softshrink = _elementwise("Softshrink", ("lambd",))
+Softshrink = _elementwise("Softshrink", ("lambd",), check=_check_shrink)
 Hardshrink = _elementwise("Hardshrink", ("lambd",))
-Hardtanh = _elementwise("Hardtanh", ("min_val", "max_val", "inplace"))
+Hardtanh = _elementwise("Hardtanh", ("min_val", "max_val", "inplace", "min_value", "max_value"),
+                        check=_check_hardtanh)
 Threshold = _elementwise("Threshold", ("threshold", "value", "inplace"), required=2)
 
 
@@ -128,6 +164,9 @@ class GLU(_Elementwise):
 
     def compute_output_shape(self, input_shape):
         dim = self._config.get("dim", -1)
+        if not -len(input_shape) <= dim < len(input_shape):
+            raise ShapeError(f"dim={dim} is out of range for an input of shape "
+                             f"{format_shape(input_shape)}")
         size = input_shape[dim]
         half = sympy.Mul(size, sympy.Rational(1, 2))
         if half.is_integer is False:
@@ -155,7 +194,7 @@ class PReLU(Module):
     def input_conditions(self, input_shape):
         if self.num_parameters == 1:
             return ()
-        channels = input_shape[1] if len(input_shape) >= 2 else input_shape[0]
+        channels = input_shape[1] if len(input_shape) >= 2 else 1
         return (Condition.equal(self.num_parameters, channels,
                                 "num_parameters must be 1 or the number of channels"),)
 

@@ -1,4 +1,4 @@
-"""Conv1d, Conv2d, Conv3d, as ``torch.nn`` shapes and counts them.
+"""Conv1d/2d/3d and ConvTranspose1d/2d/3d, as ``torch.nn`` shapes and counts them.
 
 >>> from symparams import Tensor, dims, nn
 >>> N, C, H, W = dims("N C H W")
@@ -15,8 +15,8 @@ from typing import ClassVar
 
 from .. import arguments
 from ..conditions import Condition
-from ..errors import ArgumentError
-from ..intmath import conv_output_length
+from ..errors import ArgumentError, ShapeError
+from ..intmath import conv_output_length, conv_transpose_output_length, floor_div
 from ..weights import Axis, Weight, label
 from .base import Module
 
@@ -43,7 +43,7 @@ class _ConvNd(Module):
         stride = arguments.size_tuple(stride, rank, owner=owner, argument="stride")
         if isinstance(padding, str):
             padding = arguments.choice(padding, ("valid", "same"), owner=owner,
-                                       argument="padding")
+                                       argument="padding", exact=True)
             if padding == "same" and any(s != 1 for s in stride):
                 raise ArgumentError(
                     f"{owner}: padding='same' is not supported for strided convolutions. "
@@ -59,7 +59,7 @@ class _ConvNd(Module):
             dilation=arguments.size_tuple(dilation, rank, owner=owner, argument="dilation"),
             groups=groups, bias=arguments.flag(bias, owner=owner, argument="bias"),
             padding_mode=arguments.choice(padding_mode, PADDING_MODES, owner=owner,
-                                          argument="padding_mode"))
+                                          argument="padding_mode", exact=True))
 
     def module_weights(self):
         window = tuple(Axis(label(f"kernel_{n}" if n else "kernel_size"), k)
@@ -82,8 +82,32 @@ class _ConvNd(Module):
         self._expect_rank_in(input_shape, (self.rank + 1, self.rank + 2),
                              f"(unbatched or batched) to {type(self).__name__}")
         channels = input_shape[-(self.rank + 1)]
-        return (Condition.equal(self.in_channels, channels,
-                                "in_channels must equal the input's channel axis"),)
+        conditions = [Condition.equal(self.in_channels, channels,
+                                      "in_channels must equal the input's channel axis")]
+        if self.padding_mode in ("reflect", "circular"):
+            for n, sides in zip(input_shape[-self.rank:], self._sides()):
+                for pad in sides:
+                    if pad == 0:
+                        continue
+                    if self.padding_mode == "reflect":
+                        conditions.append(Condition.less(pad, n, "reflection padding must be "
+                                                                 "less than the input size"))
+                    else:
+                        conditions.append(Condition.less(pad - 1, n, "circular padding must not "
+                                                                     "wrap around more than once"))
+        return tuple(conditions)
+
+    def _sides(self):
+        """``(left, right)`` padding per axis; 'same' pads ``dilation*(kernel-1)`` in total."""
+        if self.padding == "valid":
+            return [(0, 0)] * self.rank
+        if self.padding == "same":
+            sides = []
+            for k, d in zip(self.kernel_size, self.dilation):
+                total = d * (k - 1)
+                sides.append((floor_div(total, 2), total - floor_div(total, 2)))
+            return sides
+        return [(p, p) for p in self.padding]
 
     def compute_output_shape(self, input_shape):
         spatial = input_shape[-self.rank:]
@@ -114,5 +138,123 @@ class Conv2d(_ConvNd):
 
 class Conv3d(_ConvNd):
     """3D convolution: input ``(N, C, D, H, W)`` or ``(C, D, H, W)``."""
+
+    rank = 3
+
+
+class _ConvTransposeNd(Module):
+    """A transposed convolution of any rank; subclasses fix ``rank``."""
+
+    rank: ClassVar[int]
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0,
+                 output_padding=0, groups=1, bias=True, dilation=1, padding_mode="zeros",
+                 **kwargs):
+        super().__init__(**kwargs)
+        owner, rank = type(self).__name__, self.rank
+        in_channels = arguments.size(in_channels, owner=owner, argument="in_channels")
+        out_channels = arguments.size(out_channels, owner=owner, argument="out_channels")
+        groups = arguments.size(groups, owner=owner, argument="groups")
+        for argument, value in (("in_channels", in_channels), ("out_channels", out_channels)):
+            if (value / groups).is_integer is False:
+                raise ArgumentError(f"{owner}: {argument} must be divisible by groups. "
+                                    f"Received: {argument}={value}, groups={groups}",
+                                    argument=argument, value=value)
+        if padding_mode != "zeros":
+            raise ArgumentError(f'{owner}: only "zeros" padding mode is supported. '
+                                f"Received: padding_mode={padding_mode!r}",
+                                argument="padding_mode", value=padding_mode)
+        stride = arguments.size_tuple(stride, rank, owner=owner, argument="stride")
+        dilation = arguments.size_tuple(dilation, rank, owner=owner, argument="dilation")
+        output_padding = arguments.size_tuple(output_padding, rank, owner=owner,
+                                              argument="output_padding",
+                                              check=arguments.padding_size)
+        for p, s, d in zip(output_padding, stride, dilation):
+            if (s - p).is_positive is False and (d - p).is_positive is False:
+                raise ArgumentError(f"{owner}: output padding must be smaller than either "
+                                    f"stride or dilation. Received: output_padding={p}, "
+                                    f"stride={s}, dilation={d}", argument="output_padding",
+                                    value=p)
+        self._store(
+            in_channels=in_channels, out_channels=out_channels,
+            kernel_size=arguments.size_tuple(kernel_size, rank, owner=owner,
+                                             argument="kernel_size"),
+            stride=stride,
+            padding=arguments.size_tuple(padding, rank, owner=owner, argument="padding",
+                                         check=arguments.padding_size),
+            output_padding=output_padding, groups=groups,
+            bias=arguments.flag(bias, owner=owner, argument="bias"), dilation=dilation)
+
+    def module_weights(self):
+        window = tuple(Axis(label(f"kernel_{n}" if n else "kernel_size"), k)
+                       for n, k in zip(_AXES[self.rank], self.kernel_size))
+        if self.groups == 1:
+            per_input = Axis(label("out_channels"), self.out_channels)
+        else:
+            per_input = Axis(label("out_channels") / label("groups"),
+                             self.out_channels / self.groups)
+        weights = [Weight("weight", (Axis(label("in_channels"), self.in_channels), per_input,
+                                     *window),
+                          note="a window spread from each input channel over the output "
+                               "channels of its group")]
+        if self.bias:
+            weights.append(Weight("bias", (Axis(label("out_channels"), self.out_channels),),
+                                  note="one bias per output channel"))
+        return tuple(weights)
+
+    def input_conditions(self, input_shape):
+        self._expect_rank_in(input_shape, (self.rank + 1, self.rank + 2),
+                             f"(unbatched or batched) to {type(self).__name__}")
+        return (Condition.equal(self.in_channels, input_shape[-(self.rank + 1)],
+                                "in_channels must equal the input's channel axis"),)
+
+    def compute_output_shape(self, input_shape, output_size=None):
+        spatial = input_shape[-self.rank:]
+        if output_size is None:
+            out = tuple(conv_transpose_output_length(n, k, s, d, p, op)
+                        for n, k, s, d, p, op in zip(spatial, self.kernel_size, self.stride,
+                                                     self.dilation, self.padding,
+                                                     self.output_padding))
+        else:
+            out = self._requested(spatial, output_size)
+        return (*input_shape[:-(self.rank + 1)], self.out_channels, *out)
+
+    def _requested(self, spatial, output_size) -> tuple:
+        """``output_size`` at call time: between the smallest output and stride - 1 more."""
+        sizes = tuple(output_size)[-self.rank:]
+        if len(sizes) != self.rank:
+            raise ShapeError(f"output_size must have {self.rank} or {self.rank + 2} elements; "
+                             f"received {tuple(output_size)}")
+        out = []
+        for n, k, s, d, p, size in zip(spatial, self.kernel_size, self.stride, self.dilation,
+                                       self.padding, sizes):
+            size = arguments.size(size, owner=type(self).__name__, argument="output_size")
+            smallest = conv_transpose_output_length(n, k, s, d, p, 0)
+            if (size - smallest).is_negative or (smallest + s - 1 - size).is_negative:
+                raise ShapeError(f"requested an output size of {size}, but valid sizes range "
+                                 f"from {smallest} to {smallest + s - 1}")
+            out.append(size)
+        return tuple(out)
+
+    def __call__(self, input, output_size=None):
+        from ..graph import apply
+        options = {} if output_size is None else {"output_size": tuple(output_size)}
+        return apply(self, (input,), tuple, **options)
+
+
+class ConvTranspose1d(_ConvTransposeNd):
+    """1D transposed convolution: input ``(N, C, L)`` or ``(C, L)``."""
+
+    rank = 1
+
+
+class ConvTranspose2d(_ConvTransposeNd):
+    """2D transposed convolution: input ``(N, C, H, W)`` or ``(C, H, W)``."""
+
+    rank = 2
+
+
+class ConvTranspose3d(_ConvTransposeNd):
+    """3D transposed convolution: input ``(N, C, D, H, W)`` or ``(C, D, H, W)``."""
 
     rank = 3

@@ -33,7 +33,11 @@ class Dropout(_DropoutNd):
 
 
 class Dropout1d(_DropoutNd):
-    """Zeroes whole channels of ``(N, C, L)``."""
+    """Zeroes whole channels of ``(N, C, L)`` or ``(C, L)``."""
+
+    def compute_output_shape(self, input_shape):
+        self._expect_rank_in(input_shape, (2, 3), "to Dropout1d")
+        return tuple(input_shape)
 
 
 class Dropout2d(_DropoutNd):

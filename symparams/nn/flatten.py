@@ -16,7 +16,7 @@ import sympy
 
 from .. import arguments
 from ..conditions import Condition
-from ..errors import ArgumentError, ShapeError
+from ..errors import ArgumentError, ArgumentTypeError, ShapeError
 from ..layers.base import format_shape
 from .base import Module
 
@@ -56,6 +56,10 @@ class Unflatten(Module):
 
     def __init__(self, dim, unflattened_size, **kwargs):
         super().__init__(**kwargs)
+        if not isinstance(unflattened_size, (tuple, list)) or not unflattened_size:
+            raise ArgumentTypeError("Unflatten: unflattened_size must be a non-empty tuple or "
+                                    f"list. Received: unflattened_size={unflattened_size!r}",
+                                    argument="unflattened_size", value=unflattened_size)
         sizes = []
         for value in unflattened_size:
             if isinstance(value, numbers.Integral) and not isinstance(value, bool) and value == -1:

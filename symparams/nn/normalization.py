@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+import sympy
+
 from .. import arguments
 from ..conditions import Condition
 from ..errors import ArgumentError
@@ -44,18 +46,19 @@ class _NormNd(Module):
     ranks: ClassVar[tuple[int, ...]]
     ignored_arguments = _NORM_OPTIONS
 
-    def __init__(self, num_features, affine, track_running_stats, **kwargs):
+    def __init__(self, num_features, affine, track_running_stats, bias=True, **kwargs):
         super().__init__(**kwargs)
         owner = type(self).__name__
         self._store(
             num_features=arguments.size(num_features, owner=owner, argument="num_features"),
             affine=arguments.flag(affine, owner=owner, argument="affine"),
             track_running_stats=arguments.flag(track_running_stats, owner=owner,
-                                               argument="track_running_stats"))
+                                               argument="track_running_stats"),
+            bias=arguments.flag(bias, owner=owner, argument="bias"))
 
     def module_weights(self):
         channels = (Axis(label("num_features"), self.num_features),)
-        weights = _affine(channels) if self.affine else []
+        weights = _affine(channels, self.bias) if self.affine else []
         if self.track_running_stats:
             weights += _running_statistics(channels)
         return tuple(weights)
@@ -63,31 +66,45 @@ class _NormNd(Module):
     def compute_output_shape(self, input_shape):
         return tuple(input_shape)
 
+    def _channel_check(self, channels) -> tuple:
+        """PyTorch meets a wrong channel count only through per-channel weights or statistics."""
+        if not (self.affine or self.track_running_stats):
+            return ()
+        return (Condition.equal(self.num_features, channels,
+                                "num_features must equal the input's channel axis"),)
+
 
 class _BatchNorm(_NormNd):
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True,
-                 track_running_stats=True, **kwargs):
-        super().__init__(num_features, affine, track_running_stats, eps=eps, momentum=momentum,
-                         **kwargs)
+                 track_running_stats=True, bias=True, **kwargs):
+        super().__init__(num_features, affine, track_running_stats, bias, eps=eps,
+                         momentum=momentum, **kwargs)
 
     def input_conditions(self, input_shape):
         self._expect_rank_in(input_shape, self.ranks, "")
-        return (Condition.equal(self.num_features, input_shape[1],
-                                "num_features must equal the input's channel axis (axis 1)"),)
+        conditions = self._channel_check(input_shape[1])
+        if not self.track_running_stats:  # batch statistics, in eval mode too
+            values = sympy.Mul(input_shape[0], *input_shape[2:])
+            conditions += (Condition.less(1, values, "batch statistics need more than one "
+                                                     "value per channel"),)
+        return conditions
 
 
 class _InstanceNorm(_NormNd):
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=False,
-                 track_running_stats=False, **kwargs):
-        super().__init__(num_features, affine, track_running_stats, eps=eps, momentum=momentum,
-                         **kwargs)
+                 track_running_stats=False, bias=True, **kwargs):
+        super().__init__(num_features, affine, track_running_stats, bias, eps=eps,
+                         momentum=momentum, **kwargs)
 
     def input_conditions(self, input_shape):
         self._expect_rank_in(input_shape, self.ranks, "(unbatched or batched)")
-        if not self.affine:  # PyTorch only warns when there are no per-channel weights
-            return ()
-        return (Condition.equal(self.num_features, input_shape[-(self.ranks[0])],
-                                "num_features must equal the input's channel axis"),)
+        conditions = self._channel_check(input_shape[-self.ranks[0]])
+        if self.track_running_stats:  # in eval mode the running statistics are used
+            return conditions
+        spatial = input_shape[-(self.ranks[0] - 1):]
+        return conditions + (Condition.less(1, sympy.Mul(*spatial), "instance statistics need "
+                                                                    "more than one spatial "
+                                                                    "element"),)
 
 
 class BatchNorm1d(_BatchNorm):
@@ -132,6 +149,9 @@ class _ShapeNorm(Module):
     def _normalized(self, normalized_shape):
         shape = normalized_shape if isinstance(normalized_shape, (tuple, list)) else \
             (normalized_shape,)
+        if not shape:
+            raise ArgumentError(f"{type(self).__name__}: normalized_shape must not be empty",
+                                argument="normalized_shape", value=normalized_shape)
         return tuple(arguments.size(s, owner=type(self).__name__, argument="normalized_shape")
                      for s in shape)
 
@@ -188,7 +208,7 @@ class GroupNorm(Module):
 
     ignored_arguments = frozenset({"eps"})
 
-    def __init__(self, num_groups, num_channels, eps=1e-5, affine=True, **kwargs):
+    def __init__(self, num_groups, num_channels, eps=1e-5, affine=True, bias=True, **kwargs):
         super().__init__(eps=eps, **kwargs)
         num_groups = arguments.size(num_groups, owner="GroupNorm", argument="num_groups")
         num_channels = arguments.size(num_channels, owner="GroupNorm", argument="num_channels")
@@ -198,16 +218,23 @@ class GroupNorm(Module):
                                 f"num_groups={num_groups}", argument="num_groups",
                                 value=num_groups)
         self._store(num_groups=num_groups, num_channels=num_channels,
-                    affine=arguments.flag(affine, owner="GroupNorm", argument="affine"))
+                    affine=arguments.flag(affine, owner="GroupNorm", argument="affine"),
+                    bias=arguments.flag(bias, owner="GroupNorm", argument="bias"))
 
     def module_weights(self):
         axes = (Axis(label("num_channels"), self.num_channels),)
-        return tuple(_affine(axes)) if self.affine else ()
+        return tuple(_affine(axes, self.bias)) if self.affine else ()
 
     def input_conditions(self, input_shape):
         self._expect_rank(input_shape, min_rank=2)
-        return (Condition.equal(self.num_channels, input_shape[1],
-                                "num_channels must equal the input's channel axis (axis 1)"),)
+        channels = input_shape[1]
+        fit = (Condition.equal(self.num_channels, channels, "num_channels must equal the "
+                                                            "input's channel axis (axis 1)")
+               if self.affine else
+               Condition.divides(self.num_groups, channels, "the input's channels must be "
+                                                            "divisible by num_groups"))
+        per_group = input_shape[0] * channels / self.num_groups * sympy.Mul(*input_shape[2:])
+        return (fit, Condition.less(1, per_group, "the statistics need more than one value"))
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape)

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+import sympy
+
 from .. import arguments
 from ..conditions import Condition
 from ..errors import ArgumentError
@@ -29,16 +31,18 @@ class _PadNd(Module):
         super().__init__(**kwargs)
         owner = type(self).__name__
         sides = 2 * self.rank
-        if isinstance(padding, (tuple, list)):
-            if len(padding) != sides:
-                raise ArgumentError(f"{owner}: padding must be one size or {sides} sizes. "
-                                    f"Received: padding={padding!r}", argument="padding",
-                                    value=padding)
-            padding = tuple(arguments.padding_size(p, owner=owner, argument="padding")
-                            for p in padding)
-        else:
-            padding = (arguments.padding_size(padding, owner=owner, argument="padding"),) * sides
-        self._store(padding=padding)
+        values = tuple(padding) if isinstance(padding, (tuple, list)) else (padding,) * sides
+        if len(values) != sides:
+            raise ArgumentError(f"{owner}: padding must be one size or {sides} sizes. "
+                                f"Received: padding={padding!r}", argument="padding",
+                                value=padding)
+        self._store(padding=tuple(self._side(v, owner) for v in values))
+
+    def _side(self, value, owner):
+        """A padding; it may be negative (it crops), as in torch."""
+        if isinstance(value, int) and not isinstance(value, bool) and value < 0:
+            return sympy.Integer(value)
+        return arguments.padding_size(value, owner=owner, argument="padding")
 
     def _pairs(self):
         """``(axis from the end, before, after)`` for each padded axis."""

@@ -19,7 +19,8 @@ from __future__ import annotations
 from typing import ClassVar
 
 from .. import arguments
-from ..errors import ArgumentError
+from ..conditions import Condition
+from ..errors import ArgumentError, ArgumentTypeError
 from ..intmath import conv_output_length
 from .base import Module
 
@@ -47,11 +48,11 @@ class _WindowPool(_PoolNd):
         padding = arguments.size_tuple(padding, rank, owner=owner, argument="padding",
                                        check=arguments.padding_size)
         dilation = arguments.size_tuple(dilation, rank, owner=owner, argument="dilation")
-        for k, p, d in zip(kernel_size, padding, dilation):
-            if (d * (k - 1) + 1 - 2 * p).is_negative:
+        for k, p in zip(kernel_size, padding):
+            if (k - 2 * p).is_negative:  # PyTorch's limit ignores the dilation
                 raise ArgumentError(
-                    f"{owner}: pad should be at most half of effective kernel size, but got "
-                    f"pad={p}, kernel_size={k} and dilation={d}", argument="padding", value=p)
+                    f"{owner}: pad should be at most half of kernel size, but got "
+                    f"pad={p} and kernel_size={k}", argument="padding", value=p)
         return dict(kernel_size=kernel_size, stride=stride, padding=padding,
                     ceil_mode=arguments.flag(ceil_mode, owner=owner, argument="ceil_mode")), \
             dilation
@@ -85,6 +86,12 @@ class _AvgPoolNd(_WindowPool):
     ignored_arguments = frozenset({"count_include_pad", "divisor_override"})
 
     def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False, **kwargs):
+        divisor = kwargs.get("divisor_override")
+        if divisor is not None and (isinstance(divisor, bool) or
+                                    not isinstance(divisor, int) or divisor == 0):
+            raise ArgumentError(f"{type(self).__name__}: divisor must be not zero. Received: "
+                                f"divisor_override={divisor!r}", argument="divisor_override",
+                                value=divisor)
         super().__init__(**kwargs)
         window, _ = self._window(kernel_size, stride, padding, 1, ceil_mode)
         for p, k in zip(window["padding"], window["kernel_size"]):
@@ -98,11 +105,25 @@ class _AvgPoolNd(_WindowPool):
     def compute_output_shape(self, input_shape):
         return self._lengths(input_shape, (1,) * self.rank)
 
+    def input_conditions(self, input_shape):
+        if self.rank != 3:
+            return ()
+        # PyTorch's avg_pool3d wants the unpadded input at least as large as the kernel.
+        spatial = self._spatial_input(input_shape)
+        return tuple(Condition.less(k - 1, n, "the input must not be smaller than the kernel")
+                     for k, n in zip(self.kernel_size, spatial))
+
 
 class _AdaptivePoolNd(_PoolNd):
     def __init__(self, output_size, **kwargs):
         super().__init__(**kwargs)
         owner = type(self).__name__
+        if output_size is None or (self.rank == 1 and isinstance(output_size, (tuple, list))
+                                   and None in output_size):
+            raise ArgumentTypeError(f"{owner}: output_size must be a size, or a tuple of sizes "
+                                    "and None (2D and 3D). Received: "
+                                    f"output_size={output_size!r}", argument="output_size",
+                                    value=output_size)
         sizes = output_size if isinstance(output_size, (tuple, list)) else \
             (output_size,) * self.rank
         if len(sizes) != self.rank:
@@ -158,6 +179,7 @@ class AvgPool1d(_AvgPoolNd):
     """Average pooling over ``(N, C, L)`` or ``(C, L)``."""
 
     rank = 1
+    ignored_arguments = frozenset({"count_include_pad"})
 
 
 class AvgPool2d(_AvgPoolNd):

@@ -20,8 +20,9 @@ from typing import ClassVar
 
 from .. import arguments
 from ..conditions import Condition
-from ..errors import ArgumentError
+from ..errors import ArgumentError, ShapeError
 from ..graph import apply
+from ..layers.base import format_shape
 from ..weights import Axis, Weight, label
 from .base import Module
 
@@ -53,6 +54,18 @@ def _block(prefix: str, suffix: str, gates: int, hidden, inputs, recurrent, bias
     return weights
 
 
+def _state_conditions(given, expected) -> list:
+    """Initial states must have exactly the shapes the layer would return for them."""
+    conditions = []
+    for shape, want in zip(given, expected):
+        if len(shape) != len(want):
+            raise ShapeError(f"expected an initial state of shape {format_shape(want)}, "
+                             f"received {format_shape(shape)}")
+        conditions += [Condition.equal(w, s, "the initial state must have the state's shape")
+                       for w, s in zip(want, shape)]
+    return conditions
+
+
 class _RNNBase(Module):
     """Multi-layer recurrent networks; subclasses fix ``mode``."""
 
@@ -64,6 +77,12 @@ class _RNNBase(Module):
                  dropout=0.0, bidirectional=False, proj_size=0, **kwargs):
         super().__init__(dropout=dropout, **kwargs)
         owner = type(self).__name__
+        if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or \
+                not 0 <= dropout <= 1:
+            raise ArgumentError(f"{owner}: dropout should be a number in range [0, 1] "
+                                "representing the probability of an element being zeroed. "
+                                f"Received: dropout={dropout!r}", argument="dropout",
+                                value=dropout)
         if proj_size and self.mode != "LSTM":
             raise ArgumentError(f"{owner}: proj_size argument is only supported for LSTM, not "
                                 f"RNN or GRU. Received: proj_size={proj_size}",
@@ -118,8 +137,11 @@ class _RNNBase(Module):
     def input_conditions(self, input_shapes):
         x = input_shapes[0]
         self._expect_rank_in(x, (2, 3), f"to {type(self).__name__}")
-        return (Condition.equal(self.input_size, x[-1],
-                                "input_size must equal the input's last axis"),)
+        conditions = [Condition.equal(self.input_size, x[-1],
+                                      "input_size must equal the input's last axis")]
+        expected = self.compute_output_shape((x,))[1:]
+        conditions += _state_conditions(input_shapes[1:], expected)
+        return tuple(conditions)
 
     def compute_output_shape(self, input_shapes):
         x = input_shapes[0]
@@ -151,7 +173,7 @@ class RNN(_RNNBase):
     def __init__(self, *args, nonlinearity="tanh", **kwargs):
         super().__init__(*args, **kwargs)
         self._store(nonlinearity=arguments.choice(nonlinearity, ("tanh", "relu"), owner="RNN",
-                                                  argument="nonlinearity"))
+                                                  argument="nonlinearity", exact=True))
 
 
 class LSTM(_RNNBase):
@@ -185,8 +207,10 @@ class _CellBase(Module):
     def input_conditions(self, input_shapes):
         x = input_shapes[0]
         self._expect_rank_in(x, (1, 2), f"to {type(self).__name__}")
+        state = (*x[:-1], self.hidden_size)
         return (Condition.equal(self.input_size, x[-1],
-                                "input_size must equal the input's last axis"),)
+                                "input_size must equal the input's last axis"),
+                *_state_conditions(input_shapes[1:], [state] * (len(input_shapes) - 1)))
 
     def compute_output_shape(self, input_shapes):
         return (*input_shapes[0][:-1], self.hidden_size)
@@ -204,7 +228,7 @@ class RNNCell(_CellBase):
     def __init__(self, input_size, hidden_size, bias=True, nonlinearity="tanh", **kwargs):
         super().__init__(input_size, hidden_size, bias, **kwargs)
         self._store(nonlinearity=arguments.choice(nonlinearity, ("tanh", "relu"),
-                                                  owner="RNNCell", argument="nonlinearity"))
+                                                  owner="RNNCell", argument="nonlinearity", exact=True))
 
 
 class LSTMCell(_CellBase):

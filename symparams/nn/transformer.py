@@ -17,6 +17,7 @@ import sympy
 
 from .. import arguments
 from ..conditions import Condition
+from ..errors import ArgumentError, ShapeError
 from ..graph import apply
 from .attention import MultiheadAttention, prefixed
 from .base import Module
@@ -37,6 +38,9 @@ class _TransformerLayer(Module):
         super().__init__(dropout=dropout, activation=activation, layer_norm_eps=layer_norm_eps,
                          **kwargs)
         owner = type(self).__name__
+        if isinstance(activation, str) and activation not in ("relu", "gelu"):
+            raise ArgumentError(f"{owner}: activation should be relu/gelu, not {activation}",
+                                argument="activation", value=activation)
         self._store(d_model=arguments.size(d_model, owner=owner, argument="d_model"),
                     nhead=arguments.size(nhead, owner=owner, argument="nhead"),
                     dim_feedforward=arguments.size(dim_feedforward, owner=owner,
@@ -90,6 +94,16 @@ class TransformerDecoderLayer(_TransformerLayer):
 
     attention_blocks = ("self_attn", "multihead_attn")
     norms = 3
+
+    def input_conditions(self, input_shapes):
+        shared = super().input_conditions(input_shapes)
+        target, memory = input_shapes
+        if len(target) != len(memory):
+            raise ShapeError("the target and the memory must both be batched or both unbatched")
+        batch = () if len(target) == 2 else (Condition.equal(
+            target[0 if self.batch_first else 1], memory[0 if self.batch_first else 1],
+            "the target and the memory must have the same batch size"),)
+        return shared + batch
 
     def __call__(self, tgt, memory, tgt_mask=None, memory_mask=None, tgt_key_padding_mask=None,
                  memory_key_padding_mask=None, tgt_is_causal=False, memory_is_causal=False):

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import math
 import numbers
 
 import sympy
@@ -27,10 +28,16 @@ class Upsample(Module):
     """Upsampling of ``(N, C, *spatial)`` with 1 to 3 spatial axes."""
 
     no_weights_reason = "it interpolates, a fixed function: no weights, 0 parameters"
-    ignored_arguments = frozenset({"align_corners", "recompute_scale_factor"})
+    ignored_arguments = frozenset({"recompute_scale_factor"})
 
-    def __init__(self, size=None, scale_factor=None, mode="nearest", **kwargs):
+    def __init__(self, size=None, scale_factor=None, mode="nearest", align_corners=None,
+                 **kwargs):
         super().__init__(**kwargs)
+        if align_corners is not None and mode not in _MODE_RANKS:
+            raise ArgumentError("Upsample: align_corners option can only be set with the "
+                                "interpolating modes: linear | bilinear | bicubic | trilinear. "
+                                f"Received: mode={mode!r}, align_corners={align_corners!r}",
+                                argument="align_corners", value=align_corners)
         if (size is None) == (scale_factor is None):
             raise ArgumentError("Upsample: give either size or scale_factor, not both or none. "
                                 f"Received: size={size!r}, scale_factor={scale_factor!r}",
@@ -43,7 +50,8 @@ class Upsample(Module):
                 (scale_factor,)
             scale_factor = tuple(_factor(f) for f in factors)
         self._store(size=size, scale_factor=scale_factor,
-                    mode=arguments.choice(mode, _MODES, owner="Upsample", argument="mode"))
+                    mode=arguments.choice(mode, _MODES, owner="Upsample", argument="mode",
+                                          exact=True))
 
     def compute_output_shape(self, input_shape):
         ranks = _MODE_RANKS.get(self.mode, (3, 4, 5))
@@ -59,16 +67,28 @@ class Upsample(Module):
         if self.size is not None:
             out = given
         else:
-            out = tuple(floor_div(n * f.p, f.q) for n, f in zip(spatial, given))
+            out = tuple(_scaled(n, f) for n, f in zip(spatial, given))
         return (*input_shape[:2], *out)
 
 
-def _factor(value) -> sympy.Rational:
-    """A scale factor as an exact rational (floats by their shortest decimal form)."""
+def _scaled(n, factor):
+    """``floor(n * factor)``: in double precision for a number, as PyTorch computes it.
+
+    For a symbolic size the factor is read as its shortest decimal (1.16 as 29/25); PyTorch's
+    double product can land one below that for some sizes (25 * 1.16 = 28.999999999999996).
+    """
+    if n.is_Integer:
+        return sympy.Integer(math.floor(float(n) * float(factor)))
+    rational = sympy.Rational(repr(factor)) if isinstance(factor, float) else sympy.Rational(factor)
+    return floor_div(n * rational.p, rational.q)
+
+
+def _factor(value):
+    """A positive scale factor, kept as given (an int or a float)."""
     if isinstance(value, bool) or not isinstance(value, (numbers.Real, sympy.Rational)):
         raise ArgumentTypeError(f"Upsample: scale_factor must be a number. Received: "
                                 f"scale_factor={value!r}", argument="scale_factor", value=value)
-    factor = sympy.Rational(repr(value)) if isinstance(value, float) else sympy.Rational(value)
+    factor = value
     if factor <= 0:
         raise ArgumentError(f"Upsample: scale_factor must be positive. Received: "
                             f"scale_factor={value!r}", argument="scale_factor", value=value)
