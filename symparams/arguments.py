@@ -41,8 +41,21 @@ def size(value, *, owner: str, argument: str) -> sympy.Expr:
 
 
 def padding_size(value, *, owner: str, argument: str) -> sympy.Expr:
-    """A non-negative integer (a padding may be 0)."""
-    if isinstance(value, numbers.Integral) and not isinstance(value, bool) and value == 0:
+    """A size that may be 0 (a padding, a cropping): an int >= 0, a symbol, or an expression.
+
+    Checked three-valued like :func:`size`: ``P - 1`` is accepted, ``-P`` is not.
+    """
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        if value < 0:
+            raise ArgumentError(
+                f"{owner}: `{argument}` must be a non-negative integer. "
+                f"Received: {argument}={value!r}", argument=argument, value=value)
+        return sympy.Integer(int(value))
+    if isinstance(value, sympy.Expr) and (value.is_negative or value.is_zero):
+        if value.is_negative:
+            raise ArgumentError(
+                f"{owner}: `{argument}` must be a non-negative integer. "
+                f"Received: {argument}={value!r}", argument=argument, value=value)
         return sympy.Integer(0)
     return size(value, owner=owner, argument=argument)
 

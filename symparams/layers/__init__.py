@@ -4,11 +4,23 @@ Each family lives in its own module; this module only gathers them.
 """
 
 from .activations import Activation, ReLU, Softmax
+from .attention import MultiHeadAttention
 from .base import BoundLayer, Layer
 from .conv import Conv1D, Conv2D, Conv3D
+from .conv_transpose import (
+    Conv1DTranspose, Conv2DTranspose, Conv3DTranspose, Convolution1DTranspose,
+    Convolution2DTranspose, Convolution3DTranspose,
+)
 from .core import Dense, Flatten, Reshape
+from .depthwise import (
+    DepthwiseConv1D, DepthwiseConv2D, SeparableConv1D, SeparableConv2D, SeparableConvolution1D,
+    SeparableConvolution2D,
+)
+from .embedding import Embedding
 from .legacy import Convolution1D, Convolution2D, Convolution3D
-from .normalization import BatchNormalization
+from .normalization import (
+    BatchNormalization, GroupNormalization, LayerNormalization, UnitNormalization,
+)
 from .pooling import (
     AveragePooling1D, AveragePooling2D, AveragePooling3D, AvgPool1D, AvgPool2D, AvgPool3D,
     GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalAveragePooling3D, GlobalAvgPool1D,
@@ -16,15 +28,31 @@ from .pooling import (
     GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalMaxPooling3D, MaxPool1D, MaxPool2D,
     MaxPool3D, MaxPooling1D, MaxPooling2D, MaxPooling3D,
 )
-from .regularization import Dropout
+from .recurrent import GRU, LSTM, Bidirectional, SimpleRNN
+from .regularization import (
+    ActivityRegularization, AlphaDropout, Dropout, GaussianDropout, GaussianNoise,
+    SpatialDropout1D, SpatialDropout2D, SpatialDropout3D,
+)
+from .reshaping import (
+    Cropping1D, Cropping2D, Cropping3D, Permute, RepeatVector, UpSampling1D, UpSampling2D,
+    UpSampling3D, ZeroPadding1D, ZeroPadding2D, ZeroPadding3D,
+)
 
 __all__ = [
-    "Activation", "AveragePooling1D", "AveragePooling2D", "AveragePooling3D", "AvgPool1D",
-    "AvgPool2D", "AvgPool3D", "BatchNormalization", "BoundLayer", "Conv1D", "Conv2D", "Conv3D",
-    "Convolution1D", "Convolution2D", "Convolution3D", "Dense", "Dropout", "Flatten",
-    "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalAveragePooling3D",
-    "GlobalAvgPool1D", "GlobalAvgPool2D", "GlobalAvgPool3D", "GlobalMaxPool1D",
-    "GlobalMaxPool2D", "GlobalMaxPool3D", "GlobalMaxPooling1D", "GlobalMaxPooling2D",
-    "GlobalMaxPooling3D", "Layer", "MaxPool1D", "MaxPool2D", "MaxPool3D", "MaxPooling1D",
-    "MaxPooling2D", "MaxPooling3D", "ReLU", "Reshape", "Softmax",
+    "Activation", "ActivityRegularization", "AlphaDropout", "AveragePooling1D", "AveragePooling2D",
+    "AveragePooling3D", "AvgPool1D", "AvgPool2D", "AvgPool3D", "BatchNormalization",
+    "Bidirectional", "BoundLayer", "Conv1D", "Conv1DTranspose", "Conv2D", "Conv2DTranspose",
+    "Conv3D", "Conv3DTranspose", "Convolution1D", "Convolution1DTranspose", "Convolution2D",
+    "Convolution2DTranspose", "Convolution3D", "Convolution3DTranspose", "Cropping1D",
+    "Cropping2D", "Cropping3D", "Dense", "DepthwiseConv1D", "DepthwiseConv2D", "Dropout",
+    "Embedding", "Flatten", "GaussianDropout", "GaussianNoise", "GlobalAveragePooling1D",
+    "GlobalAveragePooling2D", "GlobalAveragePooling3D", "GlobalAvgPool1D", "GlobalAvgPool2D",
+    "GlobalAvgPool3D", "GlobalMaxPool1D", "GlobalMaxPool2D", "GlobalMaxPool3D",
+    "GlobalMaxPooling1D", "GlobalMaxPooling2D", "GlobalMaxPooling3D", "GroupNormalization", "GRU",
+    "Layer", "LayerNormalization", "LSTM", "MaxPool1D", "MaxPool2D", "MaxPool3D", "MaxPooling1D",
+    "MaxPooling2D", "MaxPooling3D", "MultiHeadAttention", "Permute", "ReLU", "RepeatVector",
+    "Reshape", "SeparableConv1D", "SeparableConv2D", "SeparableConvolution1D",
+    "SeparableConvolution2D", "SimpleRNN", "Softmax", "SpatialDropout1D", "SpatialDropout2D",
+    "SpatialDropout3D", "UnitNormalization", "UpSampling1D", "UpSampling2D", "UpSampling3D",
+    "ZeroPadding1D", "ZeroPadding2D", "ZeroPadding3D",
 ]

@@ -125,12 +125,7 @@ class Layer:
     @property
     def free_symbols(self) -> set:
         """Every symbol the layer's arguments use."""
-        found = set()
-        for value in self._config.values():
-            for item in value if isinstance(value, tuple) else (value,):
-                if isinstance(item, sympy.Basic):
-                    found |= item.free_symbols
-        return found
+        return _symbols_in(tuple(self._config.values()))
 
     def __repr__(self) -> str:
         defaults = {"name": None, "trainable": True, "input_shape": None}
@@ -364,6 +359,13 @@ def _check_output(output_shape, input_shape) -> None:
 
 def _frozen(weight: Weight) -> Weight:
     return dataclasses.replace(weight, trainable=False)
+
+
+def _symbols_in(value) -> set:
+    """Symbols anywhere in an argument: an expression, or tuples of them nested."""
+    if isinstance(value, tuple):
+        return set().union(*(_symbols_in(v) for v in value)) if value else set()
+    return set(value.free_symbols) if isinstance(value, sympy.Basic) else set()
 
 
 def _subs(value, mapping):
