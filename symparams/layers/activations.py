@@ -1,4 +1,4 @@
-"""Activation layers: Activation, ReLU, Softmax. No weights; shapes unchanged.
+"""Activation layers: Activation, ReLU, LeakyReLU, ELU, Softmax (no weights) and PReLU.
 
 >>> from symparams import layers
 >>> layers.Activation("relu").compute_output_shape((10, 3))
@@ -17,6 +17,7 @@ import sympy
 
 from .. import arguments
 from ..errors import ArgumentError, ArgumentTypeError, ShapeError
+from ..weights import Axis, Weight, label
 from .base import Layer, format_shape, keras_axis
 
 #: The activation names Keras 3.15 can apply by name (``keras.activations.get``), less
@@ -120,3 +121,54 @@ class Softmax(_Elementwise):
         return tuple(input_shape)
 
     no_weights_reason = "it normalizes each slice to sum to 1, a fixed function: no weights"
+
+
+class LeakyReLU(_Elementwise):
+    """``x`` for positive entries, ``negative_slope * x`` otherwise."""
+
+    def __init__(self, negative_slope=0.3, **kwargs):
+        if "alpha" in kwargs:  # Keras's deprecated name
+            negative_slope = kwargs.pop("alpha")
+        super().__init__(**kwargs)
+        if isinstance(negative_slope, bool) or not isinstance(negative_slope, numbers.Real) \
+                or negative_slope < 0:
+            raise ArgumentError("LeakyReLU: `negative_slope` cannot be None or negative. "
+                                f"Received: negative_slope={negative_slope!r}",
+                                argument="negative_slope", value=negative_slope)
+        self._store(negative_slope=negative_slope)
+
+
+class ELU(_Elementwise):
+    """Exponential linear unit with scale ``alpha``."""
+
+    def __init__(self, alpha=1.0, **kwargs):
+        super().__init__(**kwargs)
+        self._store(alpha=alpha)
+
+
+class PReLU(Layer):
+    """Leaky ReLU with a learned slope per entry (batch excluded); ``shared_axes`` share it."""
+
+    ignored_arguments = frozenset({"alpha_initializer", "alpha_regularizer",
+                                   "alpha_constraint"})
+
+    def __init__(self, shared_axes=None, **kwargs):
+        super().__init__(**kwargs)
+        if shared_axes is not None and not isinstance(shared_axes, (list, tuple)):
+            shared_axes = [shared_axes]
+        self._store(shared_axes=None if shared_axes is None else tuple(
+            arguments.axis(a, owner="PReLU", argument="shared_axes") for a in shared_axes))
+
+    def declare_weights(self, input_shape):
+        shape = list(input_shape)
+        for axis in self.shared_axes or ():
+            if not -len(shape) <= axis - 1 < len(shape):
+                raise ShapeError(f"shared axis {axis} is out of range for an input of rank "
+                                 f"{len(shape) + 1} (batch included)")
+            shape[axis - 1] = sympy.Integer(1)
+        axes = tuple(Axis(label(f"n_{i}"), s) for i, s in enumerate(shape, 1))
+        return (Weight("alpha", axes, note="a learned negative slope per entry"),)
+
+    def compute_output_shape(self, input_shape):
+        self.declare_weights(input_shape)
+        return tuple(input_shape)

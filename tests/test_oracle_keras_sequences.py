@@ -1,4 +1,4 @@
-"""Keras as the oracle for the recurrent layers and MultiHeadAttention.
+"""Keras as the oracle for recurrent layers, MultiHeadAttention, TimeDistributed and PReLU.
 
 Hypothesis draws configurations and sizes; Keras (torch backend) runs a real
 forward pass; trainable/non-trainable weight sizes and every output shape
@@ -70,3 +70,23 @@ def test_multi_head_attention_matches_keras(heads, key_dim, value_dim, use_bias,
     options = {"return_attention_scores": True} if scores else {}
     assert symparams_result(ours, (query, value, key), **options) == \
         keras_result(theirs, *inputs, **options)
+
+
+@settings(max_examples=60)
+@given(inner=st.sampled_from(["Dense", "Conv1D", "LSTM"]), units=st.integers(1, 4),
+       steps=st.integers(1, 4), length=st.integers(3, 6), features=st.integers(1, 4))
+def test_time_distributed_matches_keras(inner, units, steps, length, features):
+    args = {"Dense": (units,), "Conv1D": (units, 3), "LSTM": (units,)}[inner]
+    ours = layers.TimeDistributed(getattr(layers, inner)(*args))
+    theirs = keras.layers.TimeDistributed(getattr(keras.layers, inner)(*args))
+    shape = (steps, length, features) if inner != "Dense" else (steps, features)
+    assert symparams_result(ours, shape) == keras_result(theirs, shape)
+
+
+@settings(max_examples=60)
+@given(shape=st.lists(st.integers(1, 4), min_size=1, max_size=3), data=st.data())
+def test_prelu_matches_keras(shape, data):
+    shared = data.draw(st.one_of(st.none(), st.lists(st.integers(1, len(shape)), min_size=1,
+                                                     max_size=len(shape), unique=True)))
+    ours, theirs = layers.PReLU(shared_axes=shared), keras.layers.PReLU(shared_axes=shared)
+    assert symparams_result(ours, tuple(shape)) == keras_result(theirs, tuple(shape))
