@@ -28,7 +28,7 @@ import sympy
 from sympy import Add, Integer, Mul
 from sympy.core.parameters import distribute
 
-__all__ = ["Axis", "Weight", "count", "label"]
+__all__ = ["Axis", "Weight", "count", "label", "per_group", "window_axes"]
 
 
 @lru_cache(maxsize=None)
@@ -116,6 +116,26 @@ def count(weights, *, of: str = "size", evaluate: bool = True) -> sympy.Expr:
         with distribute(False):
             return Mul(*factors)
     return product(factors)
+
+
+_WINDOW_NAMES = {1: ("kernel_size",), 2: ("kernel_h", "kernel_w"),
+                 3: ("kernel_d", "kernel_h", "kernel_w")}
+
+
+def window_axes(kernel_size) -> tuple[Axis, ...]:
+    """A convolution window's axes: ``kernel_size`` (1D), ``kernel_h``, ``kernel_w`` (2D), ...
+
+    Both front ends declare their kernels with these, in their own axis order.
+    """
+    return tuple(Axis(label(name), k)
+                 for name, k in zip(_WINDOW_NAMES[len(kernel_size)], kernel_size))
+
+
+def per_group(name: str, channels, groups) -> Axis:
+    """``channels`` split over ``groups``: labelled ``name/groups`` unless there is one group."""
+    if groups == 1:
+        return Axis(label(name), channels)
+    return Axis(label(name) / label("groups"), channels / groups)
 
 
 def _common_axes(weights) -> Counter:

@@ -15,7 +15,6 @@ symparams.errors.ArgumentError: Cropping1D: `cropping` must be a non-negative in
 
 from __future__ import annotations
 
-import numbers
 
 import sympy
 

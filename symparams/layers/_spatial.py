@@ -42,11 +42,6 @@ def join_channels(spatial: tuple, channels, fmt: str) -> tuple:
     return (channels, *spatial)
 
 
-def axis_names(rank: int) -> tuple[str, ...]:
-    """Names of the spatial axes for messages and labels: ``('h', 'w')`` for rank 2."""
-    return {1: ("",), 2: ("h", "w"), 3: ("d", "h", "w")}[rank]
-
-
 def describe_input(rank: int, fmt: str) -> str:
     """``(height, width, channels)``: what a rank-``rank`` layer expects."""
     spatial = {1: ("steps",), 2: ("height", "width"), 3: ("depth", "height", "width")}[rank]

@@ -18,9 +18,9 @@ from typing import ClassVar
 from .. import arguments
 from ..errors import ArgumentError, ShapeError
 from ..intmath import conv_output_length
-from ..weights import Axis, Weight, label
+from ..weights import Axis, label, per_group, Weight, window_axes
 from . import _spatial
-from ._spatial import axis_names, join_channels, split_input
+from ._spatial import join_channels, split_input
 from .activations import activation_name, activation_output_shape
 from .base import Layer
 
@@ -91,14 +91,9 @@ class BaseConv(Layer):
 
     def declare_weights(self, input_shape):
         _, channels = self._channels(input_shape)
-        window = tuple(Axis(label(f"kernel_{n}" if n else "kernel_size"), k)
-                       for n, k in zip(axis_names(self.rank), self.kernel_size))
-        if self.groups == 1:
-            per_filter = Axis(label("in_channels"), channels)
-            reach = "every input channel"
-        else:
-            per_filter = Axis(label("in_channels") / label("groups"), channels / self.groups)
-            reach = "the input channels of its group"
+        window = window_axes(self.kernel_size)
+        per_filter = per_group("in_channels", channels, self.groups)
+        reach = "every input channel" if self.groups == 1 else "the input channels of its group"
         filters = Axis(label("filters"), self.filters)
         shape = " x ".join(str(k) for k in self.kernel_size)
         kernel = Weight("kernel", (*window, per_filter, filters),

@@ -21,10 +21,10 @@ from typing import ClassVar
 from .. import arguments
 from ..errors import ArgumentError
 from ..intmath import conv_transpose_output_length
-from ..weights import Axis, Weight, label
+from ..weights import Axis, label, Weight, window_axes
 from . import _spatial
 from ._padding import size_or_zero_tuple
-from ._spatial import axis_names, join_channels, split_input
+from ._spatial import join_channels, split_input
 from .activations import activation_name, activation_output_shape
 from .base import Layer
 
@@ -88,8 +88,7 @@ class BaseConvTranspose(Layer):
 
     def declare_weights(self, input_shape):
         _, channels = split_input(self, input_shape)
-        window = tuple(Axis(label(f"kernel_{n}" if n else "kernel_size"), k)
-                       for n, k in zip(axis_names(self.rank), self.kernel_size))
+        window = window_axes(self.kernel_size)
         filters = Axis(label("filters"), self.filters)
         shape = " x ".join(str(k) for k in self.kernel_size)
         weights = [Weight("kernel", (*window, filters, Axis(label("in_channels"), channels)),

@@ -29,9 +29,9 @@ import sympy
 
 from .. import arguments
 from ..intmath import conv_output_length
-from ..weights import Axis, Weight, label
+from ..weights import Axis, label, Weight, window_axes
 from . import _spatial
-from ._spatial import axis_names, join_channels, split_input
+from ._spatial import join_channels, split_input
 from .activations import activation_name, activation_output_shape
 from .base import Layer
 
@@ -72,8 +72,7 @@ class _Window(Layer):
                                            self.dilation_rate))
 
     def _depthwise_kernel(self, channels, name: str) -> Weight:
-        window = tuple(Axis(label(f"kernel_{n}" if n else "kernel_size"), k)
-                       for n, k in zip(axis_names(self.rank), self.kernel_size))
+        window = window_axes(self.kernel_size)
         shape = " x ".join(str(k) for k in self.kernel_size)
         return Weight(name, (*window, Axis(label("in_channels"), channels),
                              Axis(label("depth_multiplier"), self.depth_multiplier)),

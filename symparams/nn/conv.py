@@ -17,10 +17,23 @@ from .. import arguments
 from ..conditions import Condition
 from ..errors import ArgumentError, ShapeError
 from ..intmath import conv_output_length, conv_transpose_output_length, floor_div
-from ..weights import Axis, Weight, label
+from ..weights import Axis, Weight, label, per_group, window_axes
 from .base import Module
 
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
+
+
+def _channels(owner: str, in_channels, out_channels, groups):
+    """Checked channel counts and groups; both counts must divide by ``groups``."""
+    in_channels = arguments.size(in_channels, owner=owner, argument="in_channels")
+    out_channels = arguments.size(out_channels, owner=owner, argument="out_channels")
+    groups = arguments.size(groups, owner=owner, argument="groups")
+    for argument, value in (("in_channels", in_channels), ("out_channels", out_channels)):
+        if (value / groups).is_integer is False:
+            raise ArgumentError(f"{owner}: {argument} must be divisible by groups. "
+                                f"Received: {argument}={value}, groups={groups}",
+                                argument=argument, value=value)
+    return in_channels, out_channels, groups
 
 
 class _ConvNd(Module):
@@ -32,14 +45,7 @@ class _ConvNd(Module):
                  groups=1, bias=True, padding_mode="zeros", **kwargs):
         super().__init__(**kwargs)
         owner, rank = type(self).__name__, self.rank
-        in_channels = arguments.size(in_channels, owner=owner, argument="in_channels")
-        out_channels = arguments.size(out_channels, owner=owner, argument="out_channels")
-        groups = arguments.size(groups, owner=owner, argument="groups")
-        for argument, value in (("in_channels", in_channels), ("out_channels", out_channels)):
-            if (value / groups).is_integer is False:
-                raise ArgumentError(f"{owner}: {argument} must be divisible by groups. "
-                                    f"Received: {argument}={value}, groups={groups}",
-                                    argument=argument, value=value)
+        in_channels, out_channels, groups = _channels(owner, in_channels, out_channels, groups)
         stride = arguments.size_tuple(stride, rank, owner=owner, argument="stride")
         if isinstance(padding, str):
             padding = arguments.choice(padding, ("valid", "same"), owner=owner,
@@ -62,13 +68,8 @@ class _ConvNd(Module):
                                           argument="padding_mode", exact=True))
 
     def module_weights(self):
-        window = tuple(Axis(label(f"kernel_{n}" if n else "kernel_size"), k)
-                       for n, k in zip(_AXES[self.rank], self.kernel_size))
-        if self.groups == 1:
-            per_filter = Axis(label("in_channels"), self.in_channels)
-        else:
-            per_filter = Axis(label("in_channels") / label("groups"),
-                              self.in_channels / self.groups)
+        window = window_axes(self.kernel_size)
+        per_filter = per_group("in_channels", self.in_channels, self.groups)
         out = Axis(label("out_channels"), self.out_channels)
         shape = " x ".join(str(k) for k in self.kernel_size)
         weights = [Weight("weight", (out, per_filter, *window),
@@ -121,9 +122,6 @@ class _ConvNd(Module):
         return (*input_shape[:-(self.rank + 1)], self.out_channels, *out)
 
 
-_AXES = {1: ("",), 2: ("h", "w"), 3: ("d", "h", "w")}
-
-
 class Conv1d(_ConvNd):
     """1D convolution: input ``(N, C, L)`` or ``(C, L)``."""
 
@@ -152,14 +150,7 @@ class _ConvTransposeNd(Module):
                  **kwargs):
         super().__init__(**kwargs)
         owner, rank = type(self).__name__, self.rank
-        in_channels = arguments.size(in_channels, owner=owner, argument="in_channels")
-        out_channels = arguments.size(out_channels, owner=owner, argument="out_channels")
-        groups = arguments.size(groups, owner=owner, argument="groups")
-        for argument, value in (("in_channels", in_channels), ("out_channels", out_channels)):
-            if (value / groups).is_integer is False:
-                raise ArgumentError(f"{owner}: {argument} must be divisible by groups. "
-                                    f"Received: {argument}={value}, groups={groups}",
-                                    argument=argument, value=value)
+        in_channels, out_channels, groups = _channels(owner, in_channels, out_channels, groups)
         if padding_mode != "zeros":
             raise ArgumentError(f'{owner}: only "zeros" padding mode is supported. '
                                 f"Received: padding_mode={padding_mode!r}",
@@ -186,13 +177,8 @@ class _ConvTransposeNd(Module):
             bias=arguments.flag(bias, owner=owner, argument="bias"), dilation=dilation)
 
     def module_weights(self):
-        window = tuple(Axis(label(f"kernel_{n}" if n else "kernel_size"), k)
-                       for n, k in zip(_AXES[self.rank], self.kernel_size))
-        if self.groups == 1:
-            per_input = Axis(label("out_channels"), self.out_channels)
-        else:
-            per_input = Axis(label("out_channels") / label("groups"),
-                             self.out_channels / self.groups)
+        window = window_axes(self.kernel_size)
+        per_input = per_group("out_channels", self.out_channels, self.groups)
         weights = [Weight("weight", (Axis(label("in_channels"), self.in_channels), per_input,
                                      *window),
                           note="a window spread from each input channel over the output "
