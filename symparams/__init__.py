@@ -19,10 +19,11 @@ from .explain import explain
 from .graph import Input, Model, Tensor
 from .model import Sequential
 from .printing import latex
+from .repeat import Repeat
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "ArgumentError", "Input", "Model", "ModelError", "Sequential", "ShapeError",
+    "ArgumentError", "Input", "Model", "ModelError", "Repeat", "Sequential", "ShapeError",
     "SymparamsError", "Tensor", "dims", "explain", "latex", "layers", "nn",
 ]

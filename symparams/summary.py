@@ -38,8 +38,8 @@ class Summary:
 
     def __init__(self, model):
         self.name = model.name
-        self.rows = tuple((layer.name, layer.class_name, layer.output_shape, layer.params)
-                          for layer in model.layers)
+        self.rows = tuple((layer.name, layer.layer.display_type, layer.output_shape,
+                           layer.params) for layer in model.layers)
         self.totals = (model.params, model.trainable_params, model.non_trainable_params)
 
     # -- text -------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import keras
 import numpy as np
 from hypothesis import given, settings, strategies as st
 
-from symparams import layers
+from symparams import ArgumentError, ShapeError, layers
 
 
 def keras_result(layer, *inputs, **call):
@@ -90,3 +90,34 @@ def test_prelu_matches_keras(shape, data):
                                                      max_size=len(shape), unique=True)))
     ours, theirs = layers.PReLU(shared_axes=shared), keras.layers.PReLU(shared_axes=shared)
     assert symparams_result(ours, tuple(shape)) == keras_result(theirs, tuple(shape))
+
+
+MERGES = ["Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum"]
+
+
+@settings(max_examples=60)
+@given(kind=st.sampled_from(MERGES + ["Concatenate", "Dot"]), data=st.data())
+def test_merge_layers_match_keras(kind, data):
+    rank = data.draw(st.integers(1, 3))
+    first = tuple(data.draw(st.integers(1, 4)) for _ in range(rank))
+    count = 2 if kind in ("Subtract", "Dot") else data.draw(st.integers(2, 3))
+    shapes = [first]
+    for _ in range(count - 1):  # same shape, or 1 where a broadcast or mismatch is drawn
+        shapes.append(tuple(data.draw(st.sampled_from([n, 1, n + 1])) for n in first))
+    kwargs = {}
+    if kind == "Concatenate":
+        kwargs["axis"] = data.draw(st.integers(1, rank))
+    if kind == "Dot":
+        kwargs["axes"] = data.draw(st.integers(1, rank))
+    try:
+        out = getattr(keras.layers, kind)(**kwargs)([np.zeros((2, *s), "float32")
+                                                    for s in shapes])
+        theirs = tuple(int(v) for v in out.shape[1:])
+    except Exception:  # noqa: BLE001 - Keras rejects: so must symparams
+        theirs = None
+    try:
+        ours = tuple(int(v) for v in getattr(layers, kind)(**kwargs).bind(tuple(shapes))
+                     .output_shape)
+    except (ArgumentError, ShapeError):
+        ours = None
+    assert ours == theirs, (kind, shapes, kwargs)

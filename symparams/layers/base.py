@@ -133,6 +133,11 @@ class Layer:
                           if k not in defaults or v != defaults[k])
         return f"{type(self).__name__}({shown})"
 
+    @property
+    def display_type(self) -> str:
+        """What summaries call the layer: its class name (a Repeat adds ``× L``)."""
+        return type(self).__name__
+
     def __call__(self, inputs, **kwargs):
         """Apply the layer to a symbolic tensor (see :mod:`symparams.graph`)."""
         from ..graph import apply

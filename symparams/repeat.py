@@ -1,0 +1,92 @@
+"""Symbolic depth: a block repeated ``L`` times, counted as one formula.
+
+>>> from symparams import Input, Model, Repeat, Sequential, dims, layers
+>>> T, d, L = dims("T d L")
+>>> x = Input((T, d))
+>>> h = layers.Dense(4 * d, activation="relu")(x)
+>>> block = Model(x, layers.Dense(d)(h), name="mlp")
+>>> deep = Repeat(block, L)
+>>> deep(Input((T, d))).shape
+(T, d)
+>>> deep.count_params((T, d))
+L*(8*d**2 + 5*d)
+
+The block may be a layer or a model whose output shape equals its input shape;
+that is checked symbolically (an error when provably different, a recorded
+condition when undecidable).
+"""
+
+from __future__ import annotations
+
+import sympy
+
+from . import arguments
+from .conditions import Condition
+from .errors import ArgumentTypeError
+from .layers.base import Layer
+from .model import BaseModel
+from .weights import Axis, Weight, label
+
+
+class Repeat(Layer):
+    """``block`` applied ``L`` times in a row (``L`` an int or a :func:`~symparams.dims` symbol).
+
+    Each repetition has its own weights, as stacked copies do: parameters are
+    ``L`` times the block's.
+    """
+
+    def __init__(self, block, L, **kwargs):
+        super().__init__(**kwargs)
+        if not isinstance(block, (Layer, BaseModel)):
+            raise ArgumentTypeError("Repeat: `block` must be a layer or a model. "
+                                    f"Received: block={block!r}", argument="block", value=block)
+        self._store(block=block, L=arguments.size(L, owner="Repeat", argument="L"))
+
+    @property
+    def display_type(self) -> str:
+        inner = self.block.name if isinstance(self.block, BaseModel) else \
+            type(self.block).__name__
+        return f"{inner} × {self.L}"
+
+    @property
+    def free_symbols(self) -> set:
+        return set(self.block.free_symbols) | self.L.free_symbols
+
+    def subs(self, mapping) -> "Repeat":
+        block = self.block.subs(mapping) if self.block.free_symbols & mapping.keys() else self.block
+        return Repeat(block, self.L.xreplace(mapping), name=self.name)
+
+    def _block_shapes(self, input_shape):
+        """The block's input and output shapes, and the weights of one copy."""
+        if isinstance(self.block, BaseModel):
+            weights = tuple(Weight(f"{b.name}.{w.name}", w.axes, w.trainable, w.note, w.buffer)
+                            for b in self.block.layers for w in b.weights)
+            return tuple(self.block.input_shape), tuple(self.block.output_shape), weights
+        bound = self.block.bind(input_shape)
+        return tuple(input_shape), tuple(bound.output_shape), bound.weights
+
+    def input_conditions(self, input_shape):
+        block_in, block_out, _ = self._block_shapes(input_shape)
+        conditions = [Condition.equal(a, b, "the input must have the block's input shape")
+                      for a, b in zip(block_in, input_shape)]
+        if len(block_in) != len(input_shape) or len(block_out) != len(block_in):
+            from .errors import ShapeError
+            raise ShapeError(f"a repeated block must keep its shape; it maps {block_in} to "
+                             f"{block_out}, and receives {tuple(input_shape)}")
+        conditions += [Condition.equal(a, b, "a repeated block's output shape must equal its "
+                                             "input shape")
+                       for a, b in zip(block_in, block_out)]
+        return tuple(conditions)
+
+    def declare_weights(self, input_shape):
+        copies = Axis(label("L"), self.L)
+        _, _, weights = self._block_shapes(input_shape)
+        return tuple(Weight(w.name, (copies, *w.axes), w.trainable, w.note, w.buffer)
+                     for w in weights)
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape)
+
+    @property
+    def no_weights_reason(self) -> str:
+        return f"its block has no weights, so neither do {sympy.sstr(self.L)} copies"

@@ -1,0 +1,55 @@
+"""Symbolic depth (Repeat) and merge layers in graphs."""
+
+import pytest
+
+from symparams import Input, Model, Repeat, Sequential, ShapeError, dims, layers
+
+from .helpers import same
+
+T, d, L, H, W, C = dims("T d L H W C")
+
+
+def residual_block():
+    x = Input((T, d))
+    h = layers.Dense(4 * d, activation="relu")(x)
+    return Model(x, layers.Add()([x, layers.Dense(d)(h)]), name="block")
+
+
+def test_repeat_counts_l_copies_and_substitutes():
+    model = Sequential([Repeat(residual_block(), L), layers.Dense(3)], input_shape=(T, d))
+    assert same(model.params, L * (8 * d**2 + 5 * d) + 3 * (d + 1))
+    numeric = model.subs(L=12, d=8)
+    assert numeric.params == 12 * (8 * 64 + 40) + 27
+    assert "block × L" in str(model.summary())
+
+
+def test_repeat_of_a_layer_and_unrolled_agree():
+    block = layers.Conv2D(C, 3, padding="same")
+    repeated = Sequential([Repeat(block, 4)], input_shape=(H, W, C))
+    unrolled = Sequential([layers.Conv2D(C, 3, padding="same") for _ in range(4)],
+                          input_shape=(H, W, C))
+    assert same(repeated.params, unrolled.params)
+    assert repeated.output_shape == unrolled.output_shape == (H, W, C)
+
+
+def test_repeat_rejects_shape_changing_blocks():
+    with pytest.raises(ShapeError, match=r"output shape must equal its input shape: 8 != 4"):
+        Sequential([Repeat(layers.Dense(4), L)], input_shape=(T, 8))
+    model = Sequential([Repeat(layers.Dense(d), L)], input_shape=(T, C))
+    assert model.conditions  # d = C cannot be decided: recorded
+    with pytest.raises(ShapeError):
+        model.subs(d=3, C=4)
+
+
+def test_merges_in_a_graph():
+    x = Input((H, W, C))
+    y = layers.Conv2D(C, 3, padding="same")(x)
+    z = layers.Concatenate()([x, layers.Add()([x, y])])
+    model = Model(x, z)
+    assert model.output_shape == (H, W, 2 * C)
+    with pytest.raises(ShapeError, match=r"inputs 0 and 1 must have compatible shapes"):
+        layers.Add()([Input((3, 4)), Input((3, 5))])
+    a, b = Input((T, d)), Input((T, 2 * d))
+    with pytest.raises(ShapeError):
+        layers.Subtract()([a, b])
+    assert layers.Dot(axes=2)([Input((3, 4)), Input((5, 4))]).shape == (3, 5)
