@@ -147,6 +147,31 @@ class Model(BaseModel):
             if node.layer not in firsts:
                 firsts[node.layer] = node.bound.renamed(namer.name_for(node.layer))
         self._bound = tuple(firsts.values())
+        self.connections = self._connections()
+
+    def _connections(self) -> dict[str, tuple[str, ...]]:
+        """Keras's "connected to": each layer's inputs as ``producer[node][tensor]``."""
+        names = {layer: bound.name for layer, bound in zip(
+            dict.fromkeys(n.layer for n in self._nodes), self._bound)}
+        inputs = {t: t.name or ("input_layer" if i == 0 else f"input_layer_{i}")
+                  for i, t in enumerate(self.inputs)}
+        calls: dict = {}
+        for node in self._nodes:
+            calls.setdefault(node.layer, []).append(node)
+        connected: dict[str, tuple[str, ...]] = {}
+        for node in self._nodes:
+            sources = []
+            for tensor in node.inputs:
+                if tensor in inputs:
+                    sources.append(f"{inputs[tensor]}[0][0]")
+                else:
+                    producer = tensor.node
+                    sources.append(f"{names[producer.layer]}"
+                                   f"[{calls[producer.layer].index(producer)}]"
+                                   f"[{producer.outputs.index(tensor)}]")
+            name = names[node.layer]
+            connected[name] = connected.get(name, ()) + tuple(sources)
+        return connected
 
     @property
     def layers(self) -> tuple[BoundLayer, ...]:

@@ -67,6 +67,17 @@ class BaseModel:
             self._totals[which] = sympy.Add(*(getattr(b, which) for b in self.layers))
         return self._totals[which]
 
+    def as_layer(self):
+        """This model as one layer of another (the same object every time: shared weights)."""
+        if getattr(self, "_layer", None) is None:
+            from .repeat import Nested
+            self._layer = Nested(self, name=self.name)
+        return self._layer
+
+    def __call__(self, inputs):
+        """Use the model as a layer: ``outer_model = Model(x, inner_model(x))``."""
+        return self.as_layer()(inputs)
+
     def summary(self):
         """A :class:`~symparams.summary.Summary` table of layers, shapes and counts."""
         from .summary import Summary

@@ -1,4 +1,5 @@
-"""Symbolic depth: a block repeated ``L`` times, counted as one formula.
+"""Models as layers: a model called inside another (:class:`Nested`), and symbolic depth:
+a block repeated ``L`` times, counted as one formula (:class:`Repeat`).
 
 >>> from symparams import Input, Model, Repeat, Sequential, dims, layers
 >>> T, d, L = dims("T d L")
@@ -26,6 +27,59 @@ from .errors import ArgumentTypeError
 from .layers.base import Layer
 from .model import BaseModel
 from .weights import Axis, Weight, label
+
+
+def block_parts(block, input_shape):
+    """A block's input shape, output shape, and weights (a model's named ``layer.weight``)."""
+    if isinstance(block, BaseModel):
+        weights = tuple(Weight(f"{b.name}.{w.name}", w.axes, w.trainable, w.note, w.buffer)
+                        for b in block.layers for w in b.weights)
+        return tuple(block.input_shape), block.output_shape, weights
+    bound = block.bind(input_shape)
+    return tuple(input_shape), bound.output_shape, bound.weights
+
+
+class Nested(Layer):
+    """A model used as a layer: ``outer = Model(x, inner(x))`` counts ``inner`` once.
+
+    Made by calling a model on tensors; calling it again reuses the same weights.
+    """
+
+    def __init__(self, model, **kwargs):
+        super().__init__(**kwargs)
+        if not isinstance(model, BaseModel):
+            raise ArgumentTypeError(f"Nested: `model` must be a model. Received: {model!r}",
+                                    argument="model", value=model)
+        self._store(model=model)
+
+    @property
+    def display_type(self) -> str:
+        return type(self.model).__name__
+
+    @property
+    def free_symbols(self) -> set:
+        return set(self.model.free_symbols)
+
+    def subs(self, mapping) -> "Nested":
+        if not self.model.free_symbols & mapping.keys():
+            return self
+        return self.model.subs(mapping).as_layer()  # named after the model, as before
+
+    def input_conditions(self, input_shape):
+        expected, _, _ = block_parts(self.model, input_shape)
+        if len(expected) != len(input_shape):
+            from .errors import ShapeError
+            raise ShapeError(f"model '{self.model.name}' takes inputs of shape "
+                             f"{expected}; received {tuple(input_shape)}")
+        return tuple(Condition.equal(a, b, f"the input must have model '{self.model.name}''s "
+                                           "input shape")
+                     for a, b in zip(expected, input_shape))
+
+    def declare_weights(self, input_shape):
+        return block_parts(self.model, input_shape)[2]
+
+    def compute_output_shape(self, input_shape):
+        return block_parts(self.model, input_shape)[1]
 
 
 class Repeat(Layer):
@@ -56,17 +110,8 @@ class Repeat(Layer):
         block = self.block.subs(mapping) if self.block.free_symbols & mapping.keys() else self.block
         return Repeat(block, self.L.xreplace(mapping), name=self.name)
 
-    def _block_shapes(self, input_shape):
-        """The block's input and output shapes, and the weights of one copy."""
-        if isinstance(self.block, BaseModel):
-            weights = tuple(Weight(f"{b.name}.{w.name}", w.axes, w.trainable, w.note, w.buffer)
-                            for b in self.block.layers for w in b.weights)
-            return tuple(self.block.input_shape), tuple(self.block.output_shape), weights
-        bound = self.block.bind(input_shape)
-        return tuple(input_shape), tuple(bound.output_shape), bound.weights
-
     def input_conditions(self, input_shape):
-        block_in, block_out, _ = self._block_shapes(input_shape)
+        block_in, block_out, _ = block_parts(self.block, input_shape)
         conditions = [Condition.equal(a, b, "the input must have the block's input shape")
                       for a, b in zip(block_in, input_shape)]
         if len(block_in) != len(input_shape) or len(block_out) != len(block_in):
@@ -80,7 +125,7 @@ class Repeat(Layer):
 
     def declare_weights(self, input_shape):
         copies = Axis(label("L"), self.L)
-        _, _, weights = self._block_shapes(input_shape)
+        _, _, weights = block_parts(self.block, input_shape)
         return tuple(Weight(w.name, (copies, *w.axes), w.trainable, w.note, w.buffer)
                      for w in weights)
 

@@ -41,24 +41,31 @@ class Summary:
         self.rows = tuple((layer.name, layer.layer.display_type, layer.output_shape,
                            layer.params) for layer in model.layers)
         self.totals = (model.params, model.trainable_params, model.non_trainable_params)
+        #: For graph models, what feeds each layer (Keras's "Connected to" column).
+        self.connections = getattr(model, "connections", None)
 
     # -- text -------------------------------------------------------------------------------
 
     def __str__(self) -> str:
+        headers, minimum = _HEADERS, _MIN_WIDTHS
         cells = [(f"{name} ({kind})", _shape_text(shape), _count_text(params))
                  for name, kind, shape, params in self.rows]
+        if self.connections is not None:
+            headers, minimum = headers + ("Connected to",), minimum + (16,)
+            cells = [cell + (", ".join(self.connections.get(row[0], ())) or "-",)
+                     for cell, row in zip(cells, self.rows)]
         widths = [max([m, len(h)] + [len(row[i]) for row in cells])
-                  for i, (h, m) in enumerate(zip(_HEADERS, _MIN_WIDTHS))]
+                  for i, (h, m) in enumerate(zip(headers, minimum))]
 
         def line(left, fill, mid, right):
             return left + mid.join(fill * (w + 2) for w in widths) + right
 
         def row(values, edge):
-            padded = [f" {v:<{w}} " if i < 2 else f" {v:>{w}} "
+            padded = [f" {v:>{w}} " if i == 2 else f" {v:<{w}} "
                       for i, (v, w) in enumerate(zip(values, widths))]
             return edge + edge.join(padded) + edge
 
-        out = [f'Model: "{self.name}"', line("┏", "━", "┳", "┓"), row(_HEADERS, "┃"),
+        out = [f'Model: "{self.name}"', line("┏", "━", "┳", "┓"), row(headers, "┃"),
                line("┡", "━", "╇", "┩")]
         for i, values in enumerate(cells):
             if i:

@@ -8,6 +8,7 @@ import pytest
 import symparams
 from symparams import layers, nn
 from symparams.layers.base import Layer
+from symparams.repeat import Nested
 
 
 def test_top_level_names():
@@ -31,7 +32,7 @@ def test_every_layer_class_in_the_package_is_exported():
 
     public = {c for c in subclasses(Layer) if not c.__name__.startswith(("Base", "_"))}
     exported = ({getattr(layers, n) for n in layers.__all__} | {getattr(nn, n) for n in nn.__all__}
-                | {symparams.Repeat})
+                | {symparams.Repeat, Nested})  # Nested: what calling a model makes
     assert public <= exported, public - exported
 
 

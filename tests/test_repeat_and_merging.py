@@ -53,3 +53,19 @@ def test_merges_in_a_graph():
     with pytest.raises(ShapeError):
         layers.Subtract()([a, b])
     assert layers.Dot(axes=2)([Input((3, 4)), Input((5, 4))]).shape == (3, 5)
+
+
+def test_a_model_used_as_a_layer_is_counted_once():
+    x = Input((T, d))
+    inner = Model(x, layers.Dense(d)(x), name="inner")
+    y = Input((T, d))
+    outer = Model(y, layers.Dense(2)(inner(inner(y))))
+    assert [b.name for b in outer.layers] == ["inner", "dense"]
+    assert same(outer.params, d * (d + 1) + 2 * (d + 1))
+    assert outer.subs(d=4, T=3).params == 30
+    assert outer.connections == {"inner": ("input_layer[0][0]", "inner[0][0]"),
+                                 "dense": ("inner[1][0]",)}
+    text = str(outer.summary())
+    assert "Connected to" in text and "inner (Model)" in text
+    with pytest.raises(ShapeError, match=r"input must have model 'inner''s input shape"):
+        inner(Input((T, 2 * d)))
