@@ -39,3 +39,41 @@ def reference_cnn(input_shape=None) -> Sequential:
     model.add((Dense(2)))
     model.add(Activation('softmax'))
     return model
+
+
+def gpt2(vocab_size=None, context=None, layers_=None, width=None, heads=None):
+    """GPT-2 (Radford et al. 2019) from Keras layers, with tied input/output embeddings.
+
+    Every size defaults to a symbol (``V``, ``T``, ``L``, ``d``, ``h``); the blocks are one
+    :class:`~symparams.Repeat`. The language-model head reuses the token embedding, so it
+    adds no parameters.
+
+    >>> import sympy
+    >>> from symparams import dims
+    >>> model = gpt2()
+    >>> V, T, L, d = dims("V T L d")
+    >>> sympy.expand(model.params - (V*d + T*d + L*(12*d**2 + 13*d) + 2*d))
+    0
+    >>> model.subs(V=50257, T=1024, L=12, d=768, h=12).params
+    124439808
+    """
+    from . import layers
+    from .graph import Input, Model
+    from .repeat import Repeat
+
+    V, T, L, d, h = (given if given is not None else dims(name) for given, name in
+                     ((vocab_size, "V"), (context, "T"), (layers_, "L"), (width, "d"),
+                      (heads, "h")))
+    x = Input((T, d), name="residual")
+    attention = layers.MultiHeadAttention(num_heads=h, key_dim=d / h, name="attention")
+    normed = layers.LayerNormalization(name="ln_1")(x)
+    x1 = layers.Add(name="add_1")([x, attention(normed, normed)])
+    hidden = layers.Dense(4 * d, activation="gelu", name="mlp_fc")(
+        layers.LayerNormalization(name="ln_2")(x1))
+    block = Model(x, layers.Add(name="add_2")([x1, layers.Dense(d, name="mlp_proj")(hidden)]),
+                  name="block")
+    tokens, positions = Input((T,), name="tokens"), Input((T,), name="positions")
+    embedded = layers.Add(name="embed")([layers.Embedding(V, d, name="wte")(tokens),
+                                        layers.Embedding(T, d, name="wpe")(positions)])
+    out = layers.LayerNormalization(name="ln_f")(Repeat(block, L, name="h")(embedded))
+    return Model([tokens, positions], out, name="gpt2")
