@@ -54,6 +54,12 @@ class BaseModel:
         return self._total("buffers")
 
     @property
+    def non_embedding_params(self) -> sympy.Expr:
+        """Parameters outside embedding tables (Kaplan et al.'s N; Hugging Face's
+        ``num_parameters(exclude_embeddings=True)``): token and position tables left out."""
+        return self.params - self._total("embedding_params")
+
+    @property
     def conditions(self) -> tuple:
         """Conditions on the sizes that could not be decided symbolically, layer by layer."""
         return tuple((b.name, c) for b in self.layers for c in b.conditions)

@@ -19,6 +19,8 @@ condition when undecidable).
 
 from __future__ import annotations
 
+import dataclasses
+
 import sympy
 
 from . import arguments
@@ -26,14 +28,13 @@ from .conditions import Condition
 from .errors import ArgumentTypeError
 from .layers.base import Layer
 from .model import BaseModel
-from .weights import Axis, Weight, label
+from .weights import Axis, label
 
 
 def block_parts(block, input_shape):
     """A block's input shape, output shape, and weights (a model's named ``layer.weight``)."""
     if isinstance(block, BaseModel):
-        weights = tuple(Weight(f"{b.name}.{w.name}", w.axes, w.trainable, w.note, w.buffer)
-                        for b in block.layers for w in b.weights)
+        weights = tuple(w.prefixed(b.name) for b in block.layers for w in b.weights)
         return tuple(block.input_shape), block.output_shape, weights
     bound = block.bind(input_shape)
     return tuple(input_shape), bound.output_shape, bound.weights
@@ -126,8 +127,7 @@ class Repeat(Layer):
     def declare_weights(self, input_shape):
         copies = Axis(label("L"), self.L)
         _, _, weights = block_parts(self.block, input_shape)
-        return tuple(Weight(w.name, (copies, *w.axes), w.trainable, w.note, w.buffer)
-                     for w in weights)
+        return tuple(dataclasses.replace(w, axes=(copies, *w.axes)) for w in weights)
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape)

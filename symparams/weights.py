@@ -21,7 +21,7 @@ filters*(in_channels*kernel_h*kernel_w + 1)
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import sympy
@@ -56,7 +56,8 @@ class Weight:
     ``note`` says in a few words what one entry is for, for explanations.
     ``buffer`` marks PyTorch buffers (running statistics): state that is not a
     parameter, counted apart. Keras has none: its statistics are non-trainable
-    weights.
+    weights. ``embedding`` marks embedding tables, which "non-embedding"
+    counts (Kaplan et al.'s N) leave out.
     """
 
     name: str
@@ -64,6 +65,11 @@ class Weight:
     trainable: bool = True
     note: str = ""
     buffer: bool = False
+    embedding: bool = False
+
+    def prefixed(self, prefix: str) -> "Weight":
+        """The same weight named inside a container: ``block.kernel``."""
+        return replace(self, name=f"{prefix}.{self.name}")
 
     @property
     def shape(self) -> tuple[sympy.Expr, ...]:

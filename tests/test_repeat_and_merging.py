@@ -69,3 +69,12 @@ def test_a_model_used_as_a_layer_is_counted_once():
     assert "Connected to" in text and "inner (Model)" in text
     with pytest.raises(ShapeError, match=r"input must have model 'inner''s input shape"):
         inner(Input((T, 2 * d)))
+
+
+def test_gpt2_non_embedding_params():
+    from symparams.examples import gpt2
+
+    model = gpt2()
+    V, T, L, d = dims("V T L d")
+    assert same(model.non_embedding_params, L * (12 * d**2 + 13 * d) + 2 * d)
+    assert same(model.params - model.non_embedding_params, V * d + T * d)

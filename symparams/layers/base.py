@@ -257,6 +257,11 @@ class BoundLayer:
         return count(w for w in self.weights if not w.trainable and not w.buffer)
 
     @property
+    def embedding_params(self) -> sympy.Expr:
+        """Parameter entries in embedding tables."""
+        return count(w for w in self.weights if w.embedding and not w.buffer)
+
+    @property
     def buffers(self) -> sympy.Expr:
         """PyTorch buffer entries (running statistics, ``num_batches_tracked``)."""
         return count(w for w in self.weights if w.buffer)

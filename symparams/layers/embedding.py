@@ -13,6 +13,8 @@ The input holds indices, any shape; the output appends ``output_dim``.
 
 from __future__ import annotations
 
+import dataclasses
+
 from .. import arguments
 from ..errors import ArgumentError
 from ..weights import Axis, Weight, label
@@ -63,12 +65,12 @@ class Embedding(Layer):
         rows = Axis(label("input_dim"), self.input_dim)
         columns = Axis(label("output_dim"), self.output_dim)
         table = Weight("embeddings", (rows, columns),
-                       note="one vector of output_dim entries per index")
+                       note="one vector of output_dim entries per index", embedding=True)
         if self.lora_rank is None:
             return (table,)
         rank = Axis(label("lora_rank"), self.lora_rank)
         return (
-            Weight("embeddings", table.axes, trainable=False, note=table.note + "; frozen by LoRA"),
+            dataclasses.replace(table, trainable=False, note=table.note + "; frozen by LoRA"),
             Weight("lora_embeddings_a", (rows, rank),
                    note="low-rank factor A of the table update"),
             Weight("lora_embeddings_b", (rank, columns),

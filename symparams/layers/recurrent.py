@@ -136,7 +136,7 @@ class Bidirectional(Layer):
     def declare_weights(self, input_shape):
         backward = self.backward_layer or self.layer
         return tuple(
-            Weight(f"{side}.{w.name}", w.axes, w.trainable, w.note)
+            w.prefixed(side)
             for side, layer in (("forward", self.layer), ("backward", backward))
             for w in layer._weights(input_shape))
 

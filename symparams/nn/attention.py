@@ -22,7 +22,7 @@ from .base import Module
 
 def prefixed(prefix: str, weights) -> list[Weight]:
     """A submodule's weights named as ``named_parameters()`` names them (``out_proj.weight``)."""
-    return [Weight(f"{prefix}.{w.name}", w.axes, w.trainable, w.note, w.buffer) for w in weights]
+    return [w.prefixed(prefix) for w in weights]
 
 
 class MultiheadAttention(Module):

@@ -16,7 +16,6 @@ from collections import OrderedDict
 import sympy
 
 from ..errors import ArgumentTypeError
-from ..weights import Weight
 from .base import Module
 
 
@@ -86,8 +85,7 @@ class Sequential(Module):
             if id(module) in seen:
                 continue
             seen.add(id(module))
-            weights += [Weight(f"{key}.{w.name}", w.axes, w.trainable, w.note, w.buffer)
-                        for w in module.module_weights()]
+            weights += [w.prefixed(key) for w in module.module_weights()]
         return tuple(weights)
 
     def compute_output_shape(self, input_shape):
