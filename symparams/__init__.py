@@ -12,7 +12,7 @@
 46922
 """
 
-from . import layers, nn
+from . import layers, nn, zoo
 from .dims import dims
 from .errors import ArgumentError, ModelError, ShapeError, SymparamsError
 from .explain import explain
@@ -25,5 +25,5 @@ __version__ = "0.1.0"
 
 __all__ = [
     "ArgumentError", "Input", "Model", "ModelError", "Repeat", "Sequential", "ShapeError",
-    "SymparamsError", "Tensor", "dims", "explain", "latex", "layers", "nn",
+    "SymparamsError", "Tensor", "dims", "explain", "latex", "layers", "nn", "zoo",
 ]

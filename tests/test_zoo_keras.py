@@ -1,0 +1,37 @@
+"""symparams.zoo.keras against keras.applications built without weights."""
+
+import keras
+import numpy as np
+import pytest
+
+from symparams import dims
+from symparams.zoo import keras as zoo
+
+H, W = dims("H W")
+
+
+def keras_counts(model):
+    trainable = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
+    frozen = sum(int(np.prod(w.shape)) for w in model.non_trainable_weights)
+    return trainable, frozen, tuple(model.output_shape[1:])
+
+
+@pytest.mark.parametrize("name", ["VGG16", "VGG19"])
+@pytest.mark.parametrize("top, pooling, size, classes", [
+    (True, None, (224, 224, 3), 1000), (False, "avg", (64, 96, 3), 1000),
+    (False, "max", (32, 32, 3), 1000), (False, None, (80, 48, 3), 1000),
+    (True, None, (224, 224, 3), 10),
+])
+def test_counts_and_shapes_match_keras(name, top, pooling, size, classes):
+    theirs = getattr(keras.applications, name)(weights=None, include_top=top, pooling=pooling,
+                                               input_shape=size, classes=classes)
+    ours = getattr(zoo, name)(include_top=top, pooling=pooling, input_shape=size,
+                              classes=classes)
+    assert (int(ours.trainable_params), int(ours.non_trainable_params),
+            tuple(int(s) for s in ours.output_shape)) == keras_counts(theirs)
+
+
+def test_symbolic_input_size_and_substitution():
+    model = zoo.VGG16(include_top=False, input_shape=(H, W, 3))
+    assert str(model.output_shape) == "(floor(H/32), floor(W/32), 512)"
+    assert model.subs(H=64, W=96).output_shape == (2, 3, 512)
