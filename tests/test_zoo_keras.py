@@ -35,3 +35,21 @@ def test_symbolic_input_size_and_substitution():
     model = zoo.VGG16(include_top=False, input_shape=(H, W, 3))
     assert str(model.output_shape) == "(floor(H/32), floor(W/32), 512)"
     assert model.subs(H=64, W=96).output_shape == (2, 3, 512)
+
+
+@pytest.mark.parametrize("name, top, pooling, size", [
+    ("ResNet50", True, None, (224, 224, 3)), ("ResNet50", False, "avg", (64, 80, 3)),
+    ("ResNet50", False, None, (33, 47, 3)), ("ResNet101", True, None, (224, 224, 3)),
+    ("ResNet152", False, "max", (96, 96, 3)),
+])
+def test_resnets_match_keras(name, top, pooling, size):
+    theirs = getattr(keras.applications, name)(weights=None, include_top=top, pooling=pooling,
+                                               input_shape=size)
+    ours = getattr(zoo, name)(include_top=top, pooling=pooling, input_shape=size)
+    assert (int(ours.trainable_params), int(ours.non_trainable_params),
+            tuple(int(s) for s in ours.output_shape)) == keras_counts(theirs)
+
+
+def test_resnet50_output_is_one_ceiling():
+    model = zoo.ResNet50(include_top=False, input_shape=(H, W, 3))
+    assert str(model.output_shape) == "(ceiling(H/32), ceiling(W/32), 2048)"

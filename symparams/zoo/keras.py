@@ -1,4 +1,4 @@
-"""``keras.applications`` builders, as symparams models (so far: VGG16, VGG19).
+"""``keras.applications`` builders, as symparams models (so far: VGG16/19, ResNet50/101/152).
 
 >>> from symparams import dims
 >>> from symparams.zoo import keras
@@ -21,13 +21,12 @@ from .. import layers
 from ..errors import ArgumentError
 from ..graph import Input, Model
 
-__all__ = ["VGG16", "VGG19"]
+__all__ = ["ResNet101", "ResNet152", "ResNet50", "VGG16", "VGG19"]
 
 _IGNORED = ("weights", "input_tensor", "name")
 
 
-def _vgg(depths, name, include_top, input_shape, pooling, classes, classifier_activation,
-         **kwargs):
+def _start(name, input_shape, pooling, kwargs):
     unknown = set(kwargs) - set(_IGNORED)
     if unknown:
         raise ArgumentError(f"{name}: unexpected arguments {sorted(unknown)}",
@@ -35,7 +34,20 @@ def _vgg(depths, name, include_top, input_shape, pooling, classes, classifier_ac
     if pooling not in (None, "avg", "max"):
         raise ArgumentError(f"{name}: `pooling` must be None, 'avg' or 'max'. "
                             f"Received: pooling={pooling!r}", argument="pooling", value=pooling)
-    inputs = Input(input_shape or (224, 224, 3))
+    return Input(input_shape or (224, 224, 3))
+
+
+def _pool(x, pooling):
+    if pooling == "avg":
+        return layers.GlobalAveragePooling2D(name="avg_pool")(x)
+    if pooling == "max":
+        return layers.GlobalMaxPooling2D(name="max_pool")(x)
+    return x
+
+
+def _vgg(depths, name, include_top, input_shape, pooling, classes, classifier_activation,
+         **kwargs):
+    inputs = _start(name, input_shape, pooling, kwargs)
     x = inputs
     for block, (filters, convs) in enumerate(zip((64, 128, 256, 512, 512), depths), 1):
         for conv in range(1, convs + 1):
@@ -47,10 +59,8 @@ def _vgg(depths, name, include_top, input_shape, pooling, classes, classifier_ac
         x = layers.Dense(4096, activation="relu", name="fc1")(x)
         x = layers.Dense(4096, activation="relu", name="fc2")(x)
         x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    elif pooling == "avg":
-        x = layers.GlobalAveragePooling2D()(x)
-    elif pooling == "max":
-        x = layers.GlobalMaxPooling2D()(x)
+    else:
+        x = _pool(x, pooling)
     return Model(inputs, x, name=kwargs.get("name", name))
 
 
@@ -66,3 +76,64 @@ def VGG19(include_top=True, weights=None, input_tensor=None, input_shape=None, p
     """VGG19 (Simonyan and Zisserman, 2015); ``input_shape`` defaults to (224, 224, 3)."""
     return _vgg((2, 2, 4, 4, 4), "vgg19", include_top, input_shape, pooling, classes,
                 classifier_activation, **kwargs)
+
+
+def _bottleneck(x, filters, stride, shortcut, name):
+    """Keras's residual_block_v1: 1x1, 3x3, 1x1 convolutions, batch norms, a residual add."""
+    if shortcut:
+        skip = layers.Conv2D(4 * filters, 1, strides=stride, name=f"{name}_0_conv")(x)
+        skip = layers.BatchNormalization(epsilon=1.001e-5, name=f"{name}_0_bn")(skip)
+    else:
+        skip = x
+    x = layers.Conv2D(filters, 1, strides=stride, name=f"{name}_1_conv")(x)
+    x = layers.BatchNormalization(epsilon=1.001e-5, name=f"{name}_1_bn")(x)
+    x = layers.Activation("relu", name=f"{name}_1_relu")(x)
+    x = layers.Conv2D(filters, 3, padding="same", name=f"{name}_2_conv")(x)
+    x = layers.BatchNormalization(epsilon=1.001e-5, name=f"{name}_2_bn")(x)
+    x = layers.Activation("relu", name=f"{name}_2_relu")(x)
+    x = layers.Conv2D(4 * filters, 1, name=f"{name}_3_conv")(x)
+    x = layers.BatchNormalization(epsilon=1.001e-5, name=f"{name}_3_bn")(x)
+    x = layers.Add(name=f"{name}_add")([skip, x])
+    return layers.Activation("relu", name=f"{name}_out")(x)
+
+
+def _resnet(blocks, name, include_top, input_shape, pooling, classes, classifier_activation,
+            **kwargs):
+    inputs = _start(name, input_shape, pooling, kwargs)
+    x = layers.ZeroPadding2D(padding=((3, 3), (3, 3)), name="conv1_pad")(inputs)
+    x = layers.Conv2D(64, 7, strides=2, name="conv1_conv")(x)
+    x = layers.BatchNormalization(epsilon=1.001e-5, name="conv1_bn")(x)
+    x = layers.Activation("relu", name="conv1_relu")(x)
+    x = layers.ZeroPadding2D(padding=((1, 1), (1, 1)), name="pool1_pad")(x)
+    x = layers.MaxPooling2D(3, strides=2, name="pool1_pool")(x)
+    for stage, (filters, count) in enumerate(zip((64, 128, 256, 512), blocks), 2):
+        for block in range(1, count + 1):
+            x = _bottleneck(x, filters, stride=(1 if stage == 2 else 2) if block == 1 else 1,
+                            shortcut=block == 1, name=f"conv{stage}_block{block}")
+    if include_top:
+        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
+        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
+    else:
+        x = _pool(x, pooling)
+    return Model(inputs, x, name=kwargs.get("name", name))
+
+
+def ResNet50(include_top=True, weights=None, input_tensor=None, input_shape=None, pooling=None,
+             classes=1000, classifier_activation="softmax", **kwargs):
+    """ResNet-50 (He et al., 2015): bottleneck stages of 3, 4, 6 and 3 blocks."""
+    return _resnet((3, 4, 6, 3), "resnet50", include_top, input_shape, pooling, classes,
+                   classifier_activation, **kwargs)
+
+
+def ResNet101(include_top=True, weights=None, input_tensor=None, input_shape=None,
+              pooling=None, classes=1000, classifier_activation="softmax", **kwargs):
+    """ResNet-101: bottleneck stages of 3, 4, 23 and 3 blocks."""
+    return _resnet((3, 4, 23, 3), "resnet101", include_top, input_shape, pooling, classes,
+                   classifier_activation, **kwargs)
+
+
+def ResNet152(include_top=True, weights=None, input_tensor=None, input_shape=None,
+              pooling=None, classes=1000, classifier_activation="softmax", **kwargs):
+    """ResNet-152: bottleneck stages of 3, 8, 36 and 3 blocks."""
+    return _resnet((3, 8, 36, 3), "resnet152", include_top, input_shape, pooling, classes,
+                   classifier_activation, **kwargs)
