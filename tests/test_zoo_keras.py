@@ -40,7 +40,9 @@ def test_symbolic_input_size_and_substitution():
 @pytest.mark.parametrize("name, top, pooling, size", [
     ("ResNet50", True, None, (224, 224, 3)), ("ResNet50", False, "avg", (64, 80, 3)),
     ("ResNet50", False, None, (33, 47, 3)), ("ResNet101", True, None, (224, 224, 3)),
-    ("ResNet152", False, "max", (96, 96, 3)),
+    ("ResNet152", False, "max", (96, 96, 3)), ("ResNet50V2", True, None, (224, 224, 3)),
+    ("ResNet50V2", False, None, (65, 77, 3)), ("ResNet101V2", False, "avg", (96, 96, 3)),
+    ("ResNet152V2", True, None, (224, 224, 3)),
 ])
 def test_resnets_match_keras(name, top, pooling, size):
     theirs = getattr(keras.applications, name)(weights=None, include_top=top, pooling=pooling,
