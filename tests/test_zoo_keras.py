@@ -42,9 +42,10 @@ def test_symbolic_input_size_and_substitution():
     ("ResNet50", False, None, (33, 47, 3)), ("ResNet101", True, None, (224, 224, 3)),
     ("ResNet152", False, "max", (96, 96, 3)), ("ResNet50V2", True, None, (224, 224, 3)),
     ("ResNet50V2", False, None, (65, 77, 3)), ("ResNet101V2", False, "avg", (96, 96, 3)),
-    ("ResNet152V2", True, None, (224, 224, 3)),
+    ("ResNet152V2", True, None, (224, 224, 3)), ("DenseNet121", True, None, (224, 224, 3)),
+    ("DenseNet169", False, "avg", (64, 64, 3)), ("DenseNet201", False, None, (97, 101, 3)),
 ])
-def test_resnets_match_keras(name, top, pooling, size):
+def test_resnets_and_densenets_match_keras(name, top, pooling, size):
     theirs = getattr(keras.applications, name)(weights=None, include_top=top, pooling=pooling,
                                                input_shape=size)
     ours = getattr(zoo, name)(include_top=top, pooling=pooling, input_shape=size)
