@@ -50,6 +50,8 @@ def floor_div(x, s) -> sympy.Expr:
 
 def _floor_div(x, s, offset) -> sympy.Expr:
     """``offset + floor(x/s)``; the form chosen is the shortest of the whole sum."""
+    if x.has(sympy.Mod):
+        x = _without_parity(x)
     if not _applies(x, s):
         return offset + floor(x / s)
     exact, rest = _split(x, s, up=False)
@@ -156,6 +158,16 @@ def _simplify(expr):
             division = floor_div if isinstance(expr, floor) else ceil_div
             return division(numerator, denominator)
     return expr.func(*args)
+
+
+def _without_parity(x):
+    """``Mod(n, 2)`` of an integer as ``2*ceiling(n/2) - n``: then ``n + Mod(n, 2)`` divides.
+
+    (Keras pads an even axis by one less before a stride-2 window: ``n + Mod(n, 2)``.)
+    """
+    return x.replace(lambda e: isinstance(e, sympy.Mod) and e.args[1] == 2 and
+                     e.args[0].is_integer,
+                     lambda e: 2 * ceil_div(e.args[0], 2) - e.args[0])
 
 
 def _applies(x, s) -> bool:

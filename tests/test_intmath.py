@@ -107,3 +107,12 @@ def test_non_integer_arguments_are_left_alone():
     x = sympy.Symbol("x", real=True)
     assert floor_div(x, 2) == floor(x / 2)
     assert ceil_div(H, x) == ceiling(H / x)
+
+
+@given(st.integers(-6, 6), st.integers(1, 4))
+def test_parity_terms_are_exact(c, s):
+    x = H + sympy.Mod(H, 2) + c
+    lo = exact(floor_div(x, s), H)
+    for n in range(1, 60):
+        assert lo(n) == (n + n % 2 + c) // s
+    assert floor_div(H + sympy.Mod(H, 2), 2) == ceiling(H / 2)

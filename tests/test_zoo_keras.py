@@ -56,3 +56,24 @@ def test_resnets_and_densenets_match_keras(name, top, pooling, size):
 def test_resnet50_output_is_one_ceiling():
     model = zoo.ResNet50(include_top=False, input_shape=(H, W, 3))
     assert str(model.output_shape) == "(ceiling(H/32), ceiling(W/32), 2048)"
+
+
+@pytest.mark.parametrize("alpha, top, pooling, size", [
+    (1.0, True, None, (224, 224, 3)), (0.35, False, "avg", (96, 96, 3)),
+    (1.4, True, None, (224, 224, 3)), (0.75, False, None, (97, 64, 3)),
+])
+def test_mobilenet_v2_matches_keras(alpha, top, pooling, size):
+    theirs = keras.applications.MobileNetV2(weights=None, alpha=alpha, include_top=top,
+                                            pooling=pooling, input_shape=size)
+    ours = zoo.MobileNetV2(alpha=alpha, include_top=top, pooling=pooling, input_shape=size)
+    assert (int(ours.trainable_params), int(ours.non_trainable_params),
+            tuple(int(s) for s in ours.output_shape)) == keras_counts(theirs)
+    symbolic = zoo.MobileNetV2(alpha=alpha, include_top=top, pooling=pooling,
+                               input_shape=(H, W, 3))
+    assert tuple(int(s) for s in symbolic.subs(H=size[0], W=size[1]).output_shape) == \
+        tuple(int(s) for s in ours.output_shape)
+
+
+def test_mobilenet_v2_output_is_one_ceiling():
+    model = zoo.MobileNetV2(include_top=False, input_shape=(H, W, 3))
+    assert str(model.output_shape) == "(ceiling(H/32), ceiling(W/32), 1280)"

@@ -1,4 +1,4 @@
-"""``keras.applications`` builders, as symparams models (so far: VGG, ResNet, ResNetV2, DenseNet).
+"""``keras.applications`` builders, as symparams models (so far: VGG, ResNet, ResNetV2, DenseNet, MobileNetV2).
 
 >>> from symparams import dims
 >>> from symparams.zoo import keras
@@ -17,11 +17,13 @@ not copied: the structure's own conditions are what symparams checks.
 
 from __future__ import annotations
 
+import sympy
+
 from .. import layers
 from ..errors import ArgumentError
 from ..graph import Input, Model
 
-__all__ = ["DenseNet121", "DenseNet169", "DenseNet201", "ResNet101", "ResNet101V2", "ResNet152", "ResNet152V2", "ResNet50", "ResNet50V2",
+__all__ = ["MobileNetV2", "DenseNet121", "DenseNet169", "DenseNet201", "ResNet101", "ResNet101V2", "ResNet152", "ResNet152V2", "ResNet50", "ResNet50V2",
            "VGG16", "VGG19"]
 
 _IGNORED = ("weights", "input_tensor", "name")
@@ -243,3 +245,54 @@ def DenseNet201(include_top=True, weights=None, input_tensor=None, input_shape=N
     """DenseNet-201: dense blocks of 6, 12, 48, 32 layers."""
     return _densenet((6, 12, 48, 32), "densenet201", include_top, input_shape, pooling,
                      classes, classifier_activation, **kwargs)
+
+
+def _make_divisible(v, divisor=8):
+    """Keras's channel rounding for MobileNets: nearest multiple of 8, not below 90% of v."""
+    new = max(divisor, int(v + divisor / 2) // divisor * divisor)
+    return new + divisor if new < 0.9 * v else new
+
+
+def _correct_pad(shape, kernel=3):
+    """Keras's correct_pad: one less on the leading side of an even-sized axis."""
+    return tuple((kernel // 2 - (1 - sympy.Mod(n, 2)), kernel // 2) for n in shape[:2])
+
+
+def MobileNetV2(input_shape=None, alpha=1.0, include_top=True, weights=None, input_tensor=None,
+                pooling=None, classes=1000, classifier_activation="softmax", **kwargs):
+    """MobileNetV2 (Sandler et al., 2018): inverted residual blocks; ``alpha`` scales widths."""
+    inputs = _start("mobilenetv2", input_shape, pooling, kwargs)
+    x = layers.Conv2D(_make_divisible(32 * alpha), 3, strides=(2, 2), padding="same",
+                      use_bias=False, name="Conv1")(inputs)
+    x = layers.BatchNormalization(epsilon=1e-3, name="bn_Conv1")(x)
+    x = layers.ReLU(6.0, name="Conv1_relu")(x)
+    plan = [(16, 1, 1)] + [(24, 2, 6), (24, 1, 6)] + [(32, 2, 6)] + [(32, 1, 6)] * 2 + \
+        [(64, 2, 6)] + [(64, 1, 6)] * 3 + [(96, 1, 6)] * 3 + [(160, 2, 6)] + \
+        [(160, 1, 6)] * 2 + [(320, 1, 6)]
+    for block, (filters, stride, expansion) in enumerate(plan):
+        channels = x.shape[-1]
+        out = _make_divisible(int(filters * alpha))
+        y = x
+        if block:
+            y = layers.Conv2D(expansion * channels, 1, padding="same", use_bias=False)(y)
+            y = layers.BatchNormalization(epsilon=1e-3)(y)
+            y = layers.ReLU(6.0)(y)
+        if stride == 2:
+            y = layers.ZeroPadding2D(padding=_correct_pad(y.shape))(y)
+        y = layers.DepthwiseConv2D(3, strides=stride, use_bias=False,
+                                   padding="same" if stride == 1 else "valid")(y)
+        y = layers.BatchNormalization(epsilon=1e-3)(y)
+        y = layers.ReLU(6.0)(y)
+        y = layers.Conv2D(out, 1, padding="same", use_bias=False)(y)
+        y = layers.BatchNormalization(epsilon=1e-3)(y)
+        x = layers.Add()([x, y]) if channels == out and stride == 1 else y
+    last = _make_divisible(1280 * alpha) if alpha > 1.0 else 1280
+    x = layers.Conv2D(last, 1, use_bias=False, name="Conv_1")(x)
+    x = layers.BatchNormalization(epsilon=1e-3, name="Conv_1_bn")(x)
+    x = layers.ReLU(6.0, name="out_relu")(x)
+    if include_top:
+        x = layers.GlobalAveragePooling2D()(x)
+        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
+    else:
+        x = _pool(x, pooling)
+    return Model(inputs, x, name=kwargs.get("name", f"mobilenetv2_{alpha:0.2f}"))
