@@ -77,3 +77,17 @@ def test_mobilenet_v2_matches_keras(alpha, top, pooling, size):
 def test_mobilenet_v2_output_is_one_ceiling():
     model = zoo.MobileNetV2(include_top=False, input_shape=(H, W, 3))
     assert str(model.output_shape) == "(ceiling(H/32), ceiling(W/32), 1280)"
+
+
+@pytest.mark.parametrize("alpha, multiplier, top, pooling, size", [
+    (1.0, 1, True, None, (224, 224, 3)), (0.5, 1, False, "avg", (96, 96, 3)),
+    (0.75, 2, False, None, (65, 90, 3)), (0.25, 1, True, None, (128, 128, 3)),
+])
+def test_mobilenet_matches_keras(alpha, multiplier, top, pooling, size):
+    theirs = keras.applications.MobileNet(weights=None, alpha=alpha,
+                                          depth_multiplier=multiplier, include_top=top,
+                                          pooling=pooling, input_shape=size)
+    ours = zoo.MobileNet(alpha=alpha, depth_multiplier=multiplier, include_top=top,
+                         pooling=pooling, input_shape=size)
+    assert (int(ours.trainable_params), int(ours.non_trainable_params),
+            tuple(int(s) for s in ours.output_shape)) == keras_counts(theirs)

@@ -1,4 +1,4 @@
-"""``keras.applications`` builders, as symparams models (so far: VGG, ResNet, ResNetV2, DenseNet, MobileNetV2).
+"""``keras.applications`` builders, as symparams models (so far: VGG, ResNet, ResNetV2, DenseNet, MobileNet, MobileNetV2).
 
 >>> from symparams import dims
 >>> from symparams.zoo import keras
@@ -23,7 +23,7 @@ from .. import layers
 from ..errors import ArgumentError
 from ..graph import Input, Model
 
-__all__ = ["MobileNetV2", "DenseNet121", "DenseNet169", "DenseNet201", "ResNet101", "ResNet101V2", "ResNet152", "ResNet152V2", "ResNet50", "ResNet50V2",
+__all__ = ["MobileNet", "MobileNetV2", "DenseNet121", "DenseNet169", "DenseNet201", "ResNet101", "ResNet101V2", "ResNet152", "ResNet152V2", "ResNet50", "ResNet50V2",
            "VGG16", "VGG19"]
 
 _IGNORED = ("weights", "input_tensor", "name")
@@ -296,3 +296,37 @@ def MobileNetV2(input_shape=None, alpha=1.0, include_top=True, weights=None, inp
     else:
         x = _pool(x, pooling)
     return Model(inputs, x, name=kwargs.get("name", f"mobilenetv2_{alpha:0.2f}"))
+
+
+def MobileNet(input_shape=None, alpha=1.0, depth_multiplier=1, dropout=1e-3, include_top=True,
+              weights=None, input_tensor=None, pooling=None, classes=1000,
+              classifier_activation="softmax", **kwargs):
+    """MobileNet (Howard et al., 2017): depthwise separable blocks; ``alpha`` scales widths."""
+    inputs = _start("mobilenet", input_shape, pooling, kwargs)
+    x = layers.Conv2D(int(32 * alpha), (3, 3), padding="same", use_bias=False, strides=(2, 2),
+                      name="conv1")(inputs)
+    x = layers.BatchNormalization(name="conv1_bn")(x)
+    x = layers.ReLU(6.0, name="conv1_relu")(x)
+    plan = [(64, 1), (128, 2), (128, 1), (256, 2), (256, 1), (512, 2)] + [(512, 1)] * 5 + \
+        [(1024, 2), (1024, 1)]
+    for block, (filters, stride) in enumerate(plan, 1):
+        if stride == 2:
+            x = layers.ZeroPadding2D(((0, 1), (0, 1)), name=f"conv_pad_{block}")(x)
+        x = layers.DepthwiseConv2D((3, 3), padding="same" if stride == 1 else "valid",
+                                   depth_multiplier=depth_multiplier, strides=stride,
+                                   use_bias=False, name=f"conv_dw_{block}")(x)
+        x = layers.BatchNormalization(name=f"conv_dw_{block}_bn")(x)
+        x = layers.ReLU(6.0, name=f"conv_dw_{block}_relu")(x)
+        x = layers.Conv2D(int(filters * alpha), (1, 1), padding="same", use_bias=False,
+                          name=f"conv_pw_{block}")(x)
+        x = layers.BatchNormalization(name=f"conv_pw_{block}_bn")(x)
+        x = layers.ReLU(6.0, name=f"conv_pw_{block}_relu")(x)
+    if include_top:
+        x = layers.GlobalAveragePooling2D(keepdims=True)(x)
+        x = layers.Dropout(dropout, name="dropout")(x)
+        x = layers.Conv2D(classes, (1, 1), padding="same", name="conv_preds")(x)
+        x = layers.Reshape((classes,), name="reshape_2")(x)
+        x = layers.Activation(classifier_activation, name="predictions")(x)
+    else:
+        x = _pool(x, pooling)
+    return Model(inputs, x, name=kwargs.get("name", f"mobilenet_{alpha:0.2f}"))
