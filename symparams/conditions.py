@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import sympy
 
 from .errors import ShapeError
+from .intmath import as_expr
 
 __all__ = ["Condition", "settle"]
 
@@ -39,15 +40,15 @@ class Condition:
 
     @classmethod
     def equal(cls, lhs, rhs, meaning: str) -> "Condition":
-        return cls("equal", sympy.sympify(lhs), sympy.sympify(rhs), meaning)  # safe: sizes
+        return cls("equal", as_expr(lhs), as_expr(rhs), meaning)
 
     @classmethod
     def less(cls, lhs, rhs, meaning: str) -> "Condition":
-        return cls("less", sympy.sympify(lhs), sympy.sympify(rhs), meaning)  # safe: sizes
+        return cls("less", as_expr(lhs), as_expr(rhs), meaning)
 
     @classmethod
     def divides(cls, divisor, value, meaning: str) -> "Condition":
-        return cls("divides", sympy.sympify(divisor), sympy.sympify(value), meaning)  # safe
+        return cls("divides", as_expr(divisor), as_expr(value), meaning)
 
     def holds(self):
         """True, False, or None when it depends on the values."""

@@ -30,8 +30,23 @@ from __future__ import annotations
 import sympy
 from sympy import Add, Integer, ceiling, count_ops, floor
 
-__all__ = ["floor_div", "ceil_div", "conv_output_length", "simplify_floors",
+__all__ = ["as_expr", "floor_div", "ceil_div", "conv_output_length", "simplify_floors",
            "conv_transpose_output_length"]
+
+
+def as_expr(value) -> sympy.Expr:
+    """An int or a SymPy expression as an expression; anything else (text above all) refused.
+
+    Unlike ``sympy.sympify``, this never parses or evaluates a string.
+
+    >>> as_expr(3), as_expr(sympy.Symbol("n") + 1)
+    (3, n + 1)
+    """
+    if isinstance(value, sympy.Basic):
+        return value
+    if isinstance(value, int):
+        return Integer(value)
+    raise TypeError(f"expected an int or a SymPy expression, received {value!r}")
 
 
 def floor_div(x, s) -> sympy.Expr:
@@ -44,7 +59,7 @@ def floor_div(x, s) -> sympy.Expr:
     >>> floor_div(4*H + 3, 2)
     2*H + 1
     """
-    x, s = sympy.sympify(x), sympy.sympify(s)  # safe: internal numbers and expressions only
+    x, s = as_expr(x), as_expr(s)
     return _floor_div(x, s, Integer(0))
 
 
@@ -85,7 +100,7 @@ def ceil_div(x, s) -> sympy.Expr:
     >>> ceil_div(ceil_div(H, 2), 2)
     ceiling(H/4)
     """
-    x, s = sympy.sympify(x), sympy.sympify(s)  # safe: internal numbers and expressions only
+    x, s = as_expr(x), as_expr(s)
     if not _applies(x, s):
         return ceiling(x / s)
     return floor_div(x + s - 1, s)
@@ -123,7 +138,7 @@ def conv_output_length(n, kernel, stride=1, dilation=1, padding="valid",
         left, right = padding
     else:
         left = right = padding
-    left, right = sympy.sympify(left), sympy.sympify(right)  # safe: sizes, never text
+    left, right = as_expr(left), as_expr(right)
     span = n + left + right - dilation * (kernel - 1) - 1
     if not ceil_mode:
         return floor_div(span + stride, stride)
@@ -144,7 +159,7 @@ def simplify_floors(expr) -> sympy.Expr:
     >>> simplify_floors(floor((floor((H - 4)/2) - 6)/2) + 1)
     floor(H/4) - 3
     """
-    return _simplify(sympy.sympify(expr))  # safe: callers pass expressions, never text
+    return _simplify(as_expr(expr))
 
 
 def _simplify(expr):
@@ -256,8 +271,7 @@ def conv_transpose_output_length(n, kernel, stride=1, dilation=1, padding="valid
     >>> conv_transpose_output_length(H, 4, 2, padding=1)
     2*H
     """
-    # safe: sizes from layers, never text
-    n, kernel, stride, dilation = (sympy.sympify(v) for v in (n, kernel, stride, dilation))
+    n, kernel, stride, dilation = (as_expr(v) for v in (n, kernel, stride, dilation))
     reach = dilation * (kernel - 1) + 1
     if padding == "same":
         if output_padding is None:
