@@ -48,6 +48,14 @@ def _pool(x, pooling):
     return x
 
 
+def _head(x, include_top, pooling, classes, classifier_activation):
+    """The usual top: global average pooling and a Dense classifier; else ``pooling``."""
+    if not include_top:
+        return _pool(x, pooling)
+    x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
+    return layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
+
+
 def _vgg(depths, name, include_top, input_shape, pooling, classes, classifier_activation,
          **kwargs):
     inputs = _start(name, input_shape, pooling, kwargs)
@@ -141,11 +149,7 @@ def _resnet(blocks, name, include_top, input_shape, pooling, classes, classifier
     if preact:
         x = layers.BatchNormalization(epsilon=1.001e-5, name="post_bn")(x)
         x = layers.Activation("relu", name="post_relu")(x)
-    if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    else:
-        x = _pool(x, pooling)
+    x = _head(x, include_top, pooling, classes, classifier_activation)
     return Model(inputs, x, name=kwargs.get("name", name))
 
 
@@ -218,11 +222,7 @@ def _densenet(blocks, name, include_top, input_shape, pooling, classes, classifi
             x = layers.AveragePooling2D(2, strides=2, name=f"pool{stage}_pool")(x)
     x = layers.BatchNormalization(epsilon=1.001e-5, name="bn")(x)
     x = layers.Activation("relu", name="relu")(x)
-    if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    else:
-        x = _pool(x, pooling)
+    x = _head(x, include_top, pooling, classes, classifier_activation)
     return Model(inputs, x, name=kwargs.get("name", name))
 
 
@@ -290,11 +290,7 @@ def MobileNetV2(input_shape=None, alpha=1.0, include_top=True, weights=None, inp
     x = layers.Conv2D(last, 1, use_bias=False, name="Conv_1")(x)
     x = layers.BatchNormalization(epsilon=1e-3, name="Conv_1_bn")(x)
     x = layers.ReLU(6.0, name="out_relu")(x)
-    if include_top:
-        x = layers.GlobalAveragePooling2D()(x)
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    else:
-        x = _pool(x, pooling)
+    x = _head(x, include_top, pooling, classes, classifier_activation)
     return Model(inputs, x, name=kwargs.get("name", f"mobilenetv2_{alpha:0.2f}"))
 
 
