@@ -31,6 +31,7 @@ from .pooling import (
     MaxPool3D, MaxPooling1D, MaxPooling2D, MaxPooling3D,
 )
 from .recurrent import GRU, LSTM, Bidirectional, SimpleRNN
+from .preprocessing import Normalization, Rescaling
 from .regularization import (
     ActivityRegularization, AlphaDropout, Dropout, GaussianDropout, GaussianNoise,
     SpatialDropout1D, SpatialDropout2D, SpatialDropout3D,
@@ -54,8 +55,8 @@ __all__ = [
     "GlobalMaxPool1D", "GlobalMaxPool2D", "GlobalMaxPool3D", "GlobalMaxPooling1D",
     "GlobalMaxPooling2D", "GlobalMaxPooling3D", "GroupNormalization", "GRU", "Layer",
     "LayerNormalization", "LeakyReLU", "LSTM", "Maximum", "MaxPool1D", "MaxPool2D", "MaxPool3D",
-    "MaxPooling1D", "MaxPooling2D", "MaxPooling3D", "Minimum", "MultiHeadAttention", "Multiply",
-    "Permute", "PReLU", "ReLU", "RepeatVector", "Reshape", "SeparableConv1D", "SeparableConv2D",
+    "MaxPooling1D", "MaxPooling2D", "MaxPooling3D", "Minimum", "MultiHeadAttention", "Multiply", "Normalization",
+    "Permute", "PReLU", "ReLU", "RepeatVector", "Rescaling", "Reshape", "SeparableConv1D", "SeparableConv2D",
     "SeparableConvolution1D", "SeparableConvolution2D", "SimpleRNN", "Softmax", "SpatialDropout1D",
     "SpatialDropout2D", "SpatialDropout3D", "Subtract", "TimeDistributed", "UnitNormalization",
     "UpSampling1D", "UpSampling2D", "UpSampling3D", "ZeroPadding1D", "ZeroPadding2D",
