@@ -45,8 +45,8 @@ def gpt2(vocab_size=None, context=None, layers_=None, width=None, heads=None):
     """GPT-2 (Radford et al. 2019) from Keras layers, with tied input/output embeddings.
 
     Every size defaults to a symbol (``V``, ``T``, ``L``, ``d``, ``h``); the blocks are one
-    :class:`~symparams.Repeat`. The language-model head reuses the token embedding, so it
-    adds no parameters.
+    :class:`~symparams.Repeat`. The language-model head reuses the token embedding
+    (:meth:`~symparams.layers.Layer.tie`), so it adds no parameters, and the summary says so.
 
     >>> import sympy
     >>> from symparams import dims
@@ -56,6 +56,10 @@ def gpt2(vocab_size=None, context=None, layers_=None, width=None, heads=None):
     0
     >>> model.subs(V=50257, T=1024, L=12, d=768, h=12).params
     124439808
+    >>> model.layers[-1].name, model.layers[-1].params, model.layers[-1].weights[0].tied_to
+    ('lm_head', 0, 'wte.embeddings')
+    >>> sympy.factor(model.non_embedding_params - L*(12*d**2 + 13*d) - 2*d)
+    0
     """
     from . import layers
     from .graph import Input, Model
@@ -73,7 +77,9 @@ def gpt2(vocab_size=None, context=None, layers_=None, width=None, heads=None):
     block = Model(x, layers.Add(name="add_2")([x1, layers.Dense(d, name="mlp_proj")(hidden)]),
                   name="block")
     tokens, positions = Input((T,), name="tokens"), Input((T,), name="positions")
-    embedded = layers.Add(name="embed")([layers.Embedding(V, d, name="wte")(tokens),
+    wte = layers.Embedding(V, d, name="wte")
+    embedded = layers.Add(name="embed")([wte(tokens),
                                         layers.Embedding(T, d, name="wpe")(positions)])
     out = layers.LayerNormalization(name="ln_f")(Repeat(block, L, name="h")(embedded))
-    return Model([tokens, positions], out, name="gpt2")
+    head = layers.Dense(V, use_bias=False, name="lm_head").tie("kernel", wte, "embeddings")
+    return Model([tokens, positions], head(out), name="gpt2")

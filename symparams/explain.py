@@ -191,6 +191,9 @@ def _alignat(rows: list[str]) -> str:
 def _explain_layer(bound: BoundLayer) -> LayerExplanation:
     weights = bound.weights
     lines = tuple(
+        WeightLine(w.name, sympy.Integer(0), sympy.Integer(0), sympy.Integer(0),
+                   f"tied to {w.tied_to}: its {text(w.size)} entries are counted there")
+        if w.tied_to else
         WeightLine(w.name, count([w], of="label", evaluate=False),
                    count([w], evaluate=False), w.size, w.note)
         for w in weights)

@@ -148,6 +148,7 @@ class Model(BaseModel):
                 firsts[node.layer] = node.bound.renamed(namer.name_for(node.layer))
         self._bound = tuple(firsts.values())
         self.connections = self._connections()
+        self._ties()
 
     def _connections(self) -> dict[str, tuple[str, ...]]:
         """Keras's "connected to": each layer's inputs as ``producer[node][tensor]``."""

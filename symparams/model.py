@@ -21,6 +21,7 @@ from collections.abc import Mapping
 import sympy
 
 from . import arguments
+from .conditions import Condition, settle
 from .errors import ArgumentTypeError, ModelError, ShapeError
 from .layers.base import BoundLayer, Layer, Namer, check_shape
 
@@ -62,13 +63,43 @@ class BaseModel:
     @property
     def conditions(self) -> tuple:
         """Conditions on the sizes that could not be decided symbolically, layer by layer."""
-        return tuple((b.name, c) for b in self.layers for c in b.conditions)
+        return tuple((b.name, c) for b in self.layers for c in b.conditions) + self._ties()
+
+    def _ties(self) -> tuple:
+        """Each tied weight's source, found in this model, with as many entries (else an error).
+
+        Returns the size equalities that stay open, as ``(layer name, condition)``.
+        """
+        made = {f"{b.name}.{w.name}": w for b in self.layers for w in b.weights
+                if not w.tied_to}
+        kept = []
+        for bound in self.layers:
+            for weight in bound.weights:
+                if not weight.tied_to:
+                    continue
+                full = f"{bound.name}.{weight.name}"
+                scopes = full.split(".")[:-2]  # inside nested models, look there first
+                candidates = [".".join(scopes[:i] + [weight.tied_to])
+                              for i in range(len(scopes), -1, -1)]
+                source = next((made[c] for c in candidates if c in made), None)
+                if source is None:
+                    raise ModelError(f"'{full}' is tied to '{weight.tied_to}', which is not a "
+                                     f"weight of a layer in model '{self.name}'")
+                try:
+                    kept += [(bound.name, c) for c in settle([Condition.equal(
+                        weight.size, source.size,
+                        f"'{full}' is tied to '{weight.tied_to}', so it has as many entries")])]
+                except ShapeError as err:
+                    raise err.in_layer(f"'{bound.name}' ({bound.class_name})") from None
+        return tuple(kept)
 
     def count_params(self) -> sympy.Expr:
         """Keras's name for :attr:`params`."""
         return self.params
 
     def _total(self, which: str) -> sympy.Expr:
+        if not self._totals:
+            self._ties()
         if which not in self._totals:
             self._totals[which] = sympy.Add(*(getattr(b, which) for b in self.layers))
         return self._totals[which]

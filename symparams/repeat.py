@@ -58,6 +58,12 @@ class Nested(Layer):
         return type(self.model).__name__
 
     @property
+    def batch_excluded(self) -> bool:
+        """As the model's inputs: batchless (Keras ``Input``) or whole (PyTorch ``Tensor``)."""
+        inputs = getattr(self.model, "inputs", ())
+        return not (inputs and inputs[0].batched)
+
+    @property
     def free_symbols(self) -> set:
         return set(self.model.free_symbols)
 

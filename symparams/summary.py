@@ -38,8 +38,8 @@ class Summary:
 
     def __init__(self, model):
         self.name = model.name
-        self.rows = tuple((layer.name, layer.layer.display_type, layer.output_shape,
-                           layer.params) for layer in model.layers)
+        self.rows = tuple((layer.name, _kind(layer), layer.output_shape, layer.params)
+                          for layer in model.layers)
         self.totals = (model.params, model.trainable_params, model.non_trainable_params)
         #: For graph models, what feeds each layer (Keras's "Connected to" column).
         self.connections = getattr(model, "connections", None)
@@ -139,6 +139,12 @@ class Summary:
             for label, value in zip(_TOTALS, self.totals))
         return (f"<p>Model: <b>{html.escape(self.name)}</b></p><table><thead><tr>{head}</tr>"
                 f"</thead><tbody>{body}</tbody><tfoot>{foot}</tfoot></table>")
+
+
+def _kind(bound) -> str:
+    """The layer's type, and which of its weights are tied to another layer's."""
+    ties = [f"{w.name} tied to {w.tied_to}" for w in bound.weights if w.tied_to]
+    return ", ".join([bound.layer.display_type] + ties)
 
 
 def _printer():

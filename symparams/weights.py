@@ -57,7 +57,9 @@ class Weight:
     ``buffer`` marks PyTorch buffers (running statistics): state that is not a
     parameter, counted apart. Keras has none: its statistics are non-trainable
     weights. ``embedding`` marks embedding tables, which "non-embedding"
-    counts (Kaplan et al.'s N) leave out.
+    counts (Kaplan et al.'s N) leave out. ``tied_to`` names the weight this one
+    is (``"wte.weight"``): a tied weight is counted once, where it is made, and
+    adds no entries here.
     """
 
     name: str
@@ -66,6 +68,7 @@ class Weight:
     note: str = ""
     buffer: bool = False
     embedding: bool = False
+    tied_to: str = ""
 
     def prefixed(self, prefix: str) -> "Weight":
         """The same weight named inside a container: ``block.kernel``."""
@@ -91,9 +94,10 @@ def count(weights, *, of: str = "size", evaluate: bool = True) -> sympy.Expr:
     ``of="label"`` writes the formula in the axis labels, ``of="size"`` in the
     actual sizes. ``evaluate=False`` keeps every product and sum as written
     (``(5*5*32 + 1)*64``), for showing a derivation; print it with
-    ``order="none"``.
+    ``order="none"``. Tied weights (``tied_to``) add nothing: they are counted
+    where they are made.
     """
-    weights = list(weights)
+    weights = [w for w in weights if not w.tied_to]
     if not weights:
         return Integer(0)
     pick = (lambda axis: axis.label) if of == "label" else (lambda axis: axis.size)

@@ -61,7 +61,7 @@ class Layer:
     call_arguments: ClassVar[frozenset] = frozenset({"training", "mask"})
 
     def __init__(self, *, name=None, trainable=True, input_shape=None, input_dim=None,
-                 batch_input_shape=None, **kwargs):
+                 batch_input_shape=None, tied=None, **kwargs):
         owner = type(self).__name__
         unknown = {k: v for k, v in kwargs.items()
                    if k not in _BASE_IGNORED and k not in self.ignored_arguments}
@@ -88,6 +88,49 @@ class Layer:
         self._store(name=name,
                     trainable=arguments.flag(trainable, owner=owner, argument="trainable"),
                     input_shape=input_shape)
+        self._store_ties(tied)
+
+    def _store_ties(self, tied) -> None:
+        """Keep ``tied`` (set by :meth:`tie`) in the config, so replace and subs keep it."""
+        if tied is not None:
+            self._store(tied=dict(tied))
+        else:
+            object.__setattr__(self, "tied", {})
+
+    def tie(self, weight: str, source: "Layer", source_weight: str | None = None) -> "Layer":
+        """This layer with its weight ``weight`` being ``source``'s ``source_weight``.
+
+        The tied weight is counted once, in ``source`` (Keras shares a variable,
+        PyTorch assigns ``head.weight = embedding.weight``, and both count it
+        once). ``source`` must be named; the model checks it holds a layer of
+        that name whose weight has as many entries, and its summary says which
+        weight was tied.
+
+        >>> from symparams import Input, Model, dims, layers
+        >>> V, T, d = dims("V T d")
+        >>> tokens = Input((T,))
+        >>> wte = layers.Embedding(V, d, name="wte")
+        >>> head = layers.Dense(V, use_bias=False, name="head").tie("kernel", wte, "embeddings")
+        >>> Model(tokens, head(wte(tokens))).params
+        V*d
+        """
+        owner = type(self).__name__
+        if not isinstance(source, Layer):
+            raise ArgumentTypeError(f"{owner}.tie: `source` must be a layer. "
+                                    f"Received: source={source!r}", argument="source",
+                                    value=source)
+        if source.name is None:
+            raise ArgumentError(f"{owner}.tie: the layer to tie to must have a name "
+                                f"(name=...), so the model can find it. Received: {source!r}",
+                                argument="source", value=source)
+        for argument, value in (("weight", weight), ("source_weight", source_weight)):
+            if value is not None and not isinstance(value, str):
+                raise ArgumentTypeError(f"{owner}.tie: `{argument}` must be a weight's name. "
+                                        f"Received: {argument}={value!r}", argument=argument,
+                                        value=value)
+        ties = dict(self.tied)
+        ties[weight] = f"{source.name}.{source_weight or weight}"
+        return self.replace(tied=ties)
 
     # -- construction helpers -------------------------------------------------------------
 
@@ -128,7 +171,7 @@ class Layer:
         return _symbols_in(tuple(self._config.values()))
 
     def __repr__(self) -> str:
-        defaults = {"name": None, "trainable": True, "input_shape": None}
+        defaults = {"name": None, "trainable": True, "input_shape": None, "tied": {}}
         shown = ", ".join(f"{k}={v!r}" for k, v in self._config.items()
                           if k not in defaults or v != defaults[k])
         return f"{type(self).__name__}({shown})"
@@ -172,9 +215,22 @@ class Layer:
 
     def _weights(self, input_shape) -> tuple[Weight, ...]:
         weights = self.declare_weights(tuple(input_shape))
+        if self.tied:
+            weights = self._apply_ties(weights)
         if self.trainable:
             return weights
         return tuple(_frozen(w) for w in weights)
+
+    def _apply_ties(self, weights) -> tuple[Weight, ...]:
+        names = [w.name for w in weights]
+        unknown = set(self.tied) - set(names)
+        if unknown:
+            name = sorted(unknown)[0]
+            raise ArgumentError(f"{type(self).__name__}.tie: this layer has no weight "
+                                f"{name!r}; its weights are {names}", argument="weight",
+                                value=name)
+        return tuple(dataclasses.replace(w, tied_to=self.tied[w.name]) if w.name in self.tied
+                     else w for w in weights)
 
     def bind(self, input_shape, name: str | None = None, **options) -> "BoundLayer":
         """This layer applied to ``input_shape``: a view with shapes and counts.

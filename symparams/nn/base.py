@@ -22,7 +22,7 @@ from typing import ClassVar
 
 import sympy
 
-from ..errors import UnknownArgumentError
+from ..errors import ArgumentTypeError, UnknownArgumentError
 from ..layers.base import Layer
 from ..weights import Weight, count
 
@@ -36,7 +36,7 @@ class Module(Layer):
     batch_excluded: ClassVar[bool] = False
     call_arguments: ClassVar[frozenset] = frozenset()
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, name=None, tied=None, **kwargs):
         unknown = set(kwargs) - _FACTORY_ARGUMENTS - self.ignored_arguments
         if unknown:
             name = sorted(unknown)[0]
@@ -44,8 +44,16 @@ class Module(Layer):
                 f"{type(self).__name__}.__init__() got an unexpected keyword argument '{name}'",
                 argument=name, value=kwargs[name])
         object.__setattr__(self, "_config", {})
-        for key, value in (("name", None), ("trainable", True), ("input_shape", None)):
+        for key, value in (("trainable", True), ("input_shape", None)):
             object.__setattr__(self, key, value)
+        if name is not None:  # a symparams addition: torch names modules by attribute
+            if not isinstance(name, str):
+                raise ArgumentTypeError(f"{type(self).__name__}: `name` must be a string. "
+                                        f"Received: name={name!r}", argument="name", value=name)
+            self._store(name=name)
+        else:
+            object.__setattr__(self, "name", None)
+        self._store_ties(tied)
 
     def __call__(self, input):
         """``forward(input)``: several outputs come back as a tuple, as torch returns them."""
