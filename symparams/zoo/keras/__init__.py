@@ -15,12 +15,16 @@ Keras's input-size guards (at least 32×32 here) are policy, not structure, and 
 not copied: the structure's own conditions are what symparams checks.
 """
 
+from .convnext import ConvNeXtBase, ConvNeXtLarge, ConvNeXtSmall, ConvNeXtTiny, ConvNeXtXLarge
 from .densenet import DenseNet121, DenseNet169, DenseNet201
 from .mobilenet import MobileNet, MobileNetV2
+from .mobilenet_v3 import MobileNetV3Large, MobileNetV3Small
 from .resnet import ResNet50, ResNet50V2, ResNet101, ResNet101V2, ResNet152, ResNet152V2
 from .vgg import VGG16, VGG19
 
 __all__ = [
-    "DenseNet121", "DenseNet169", "DenseNet201", "MobileNet", "MobileNetV2", "ResNet50",
-    "ResNet50V2", "ResNet101", "ResNet101V2", "ResNet152", "ResNet152V2", "VGG16", "VGG19",
+    "ConvNeXtBase", "ConvNeXtLarge", "ConvNeXtSmall", "ConvNeXtTiny", "ConvNeXtXLarge",
+    "DenseNet121", "DenseNet169", "DenseNet201", "MobileNet", "MobileNetV2", "MobileNetV3Large",
+    "MobileNetV3Small", "ResNet50", "ResNet50V2", "ResNet101", "ResNet101V2", "ResNet152",
+    "ResNet152V2", "VGG16", "VGG19",
 ]
