@@ -8,7 +8,7 @@
 (ceiling(H/32), ceiling(W/32), 1280)
 >>> model = EfficientNetV2B0()
 >>> model.input_shape, model.trainable_params, model.non_trainable_params
-((224, 224, 3), 0, 0)
+((224, 224, 3), 7139704, 60608)
 
 The early stages are fused MBConv blocks (one full convolution in place of the
 expansion and the depthwise convolution); every stride-2 convolution pads
