@@ -13,14 +13,24 @@
 
 Keras's input-size guards (at least 32×32 here) are policy, not structure, and are
 not copied: the structure's own conditions are what symparams checks.
+
+Without ``input_shape``, each builder takes its model's default input (224×224×3;
+299 for InceptionV3, Xception and InceptionResNetV2; 331 for NASNetLarge). Keras
+does so too with ``include_top=True``, but leaves height and width free without the
+top; symparams needs sizes: give symbols (``dims("H W")``) for free ones.
 """
 
 from .densenet import DenseNet121, DenseNet169, DenseNet201
+from .inception_resnet_v2 import InceptionResNetV2
+from .inception_v3 import InceptionV3
 from .mobilenet import MobileNet, MobileNetV2
+from .nasnet import NASNetLarge, NASNetMobile
 from .resnet import ResNet50, ResNet50V2, ResNet101, ResNet101V2, ResNet152, ResNet152V2
 from .vgg import VGG16, VGG19
+from .xception import Xception
 
 __all__ = [
-    "DenseNet121", "DenseNet169", "DenseNet201", "MobileNet", "MobileNetV2", "ResNet50",
-    "ResNet50V2", "ResNet101", "ResNet101V2", "ResNet152", "ResNet152V2", "VGG16", "VGG19",
+    "DenseNet121", "DenseNet169", "DenseNet201", "InceptionResNetV2", "InceptionV3",
+    "MobileNet", "MobileNetV2", "NASNetLarge", "NASNetMobile", "ResNet50", "ResNet50V2",
+    "ResNet101", "ResNet101V2", "ResNet152", "ResNet152V2", "VGG16", "VGG19", "Xception",
 ]
