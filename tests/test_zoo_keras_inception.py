@@ -14,18 +14,14 @@ from .helpers import keras_counts, our_counts
 H, W = dims("H W")
 
 
-class _NotTorch:
-    """Keras's backend module as nasnet.py sees it, reporting another backend's name."""
+class _Overridden:
+    """A module as one Keras builder sees it: the real one, a few functions replaced."""
 
-    def __init__(self, real):
-        self._real = real
+    def __init__(self, real, **replaced):
+        self._real, self._replaced = real, replaced
 
     def __getattr__(self, key):
-        return getattr(self._real, key)
-
-    @staticmethod
-    def backend():
-        return "jax"
+        return self._replaced.get(key) or getattr(self._real, key)
 
 
 @pytest.fixture
@@ -33,7 +29,16 @@ def keras_nasnet_mobile(monkeypatch):
     """Keras refuses NASNetMobile on the torch backend (for a bug when it runs, not in its
     structure); its backend check alone is shown another name, so the real builder runs."""
     from keras.src.applications import nasnet
-    monkeypatch.setattr(nasnet, "backend", _NotTorch(nasnet.backend))
+    monkeypatch.setattr(nasnet, "backend", _Overridden(nasnet.backend, backend=lambda: "jax"))
+    return nasnet
+
+
+@pytest.fixture
+def keras_nasnet_unguarded(keras_nasnet_mobile, monkeypatch):
+    """NASNetMobile without Keras's at-least-32 input guard (policy, not structure)."""
+    nasnet = keras_nasnet_mobile
+    monkeypatch.setattr(nasnet, "imagenet_utils", _Overridden(
+        nasnet.imagenet_utils, obtain_input_shape=lambda input_shape, **_: input_shape))
 
 
 # (builder, include_top, pooling, input_shape or None for the default, classes).
@@ -101,6 +106,22 @@ def test_nasnet_halving_holds_only_for_widths_above_one():
     zoo.NASNetMobile(include_top=False, input_shape=(16, 16, 3))
     with pytest.raises(ShapeError, match="adjust_avg_pool_1_9.*width must exceed 1"):
         model.subs(H=16, W=16)
+
+
+@pytest.mark.parametrize("size", [(16, 16, 3), (18, 40, 3)])
+def test_nasnet_below_keras_guard_matches_keras(keras_nasnet_unguarded, size):
+    """Widths that halve to 1 make Keras project instead of halve; numeric builds follow."""
+    theirs = keras.applications.NASNetMobile(weights=None, include_top=False, input_shape=size)
+    ours = zoo.NASNetMobile(include_top=False, input_shape=size)
+    assert our_counts(ours) == keras_counts(theirs)
+
+
+def test_nasnet_rejects_what_keras_cannot_join(keras_nasnet_unguarded):
+    """Keras compares widths only: a height left at 2 beside a width of 1 cannot be joined."""
+    with pytest.raises(ValueError, match="Concatenate"):
+        keras.applications.NASNetMobile(weights=None, include_top=False, input_shape=(32, 18, 3))
+    with pytest.raises(ShapeError, match="normal_concat_9.*2 != 1"):
+        zoo.NASNetMobile(include_top=False, input_shape=(32, 18, 3))
 
 
 def test_nasnet_default_sizes():
