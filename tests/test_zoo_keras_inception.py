@@ -1,5 +1,7 @@
 """symparams.zoo.keras's InceptionV3, Xception, InceptionResNetV2 and NASNets against Keras."""
 
+import inspect
+
 import keras
 import pytest
 
@@ -139,6 +141,17 @@ def test_custom_scale_layer_is_a_weightless_scaled_sum():
         _CustomScaleLayer("0.17")
     with pytest.raises(ShapeError, match="exactly 2 inputs"):
         _CustomScaleLayer(0.1)([x, x, x])
+
+
+@pytest.mark.parametrize("name", [name for name, *_ in SYMBOLIC])
+def test_signatures_are_keras_ones(name):
+    """Keras's arguments in Keras's order with Keras's defaults; ``weights`` defaults to None
+    (symparams loads no weights; any value is accepted and ignored)."""
+    def arguments(builder):
+        return [(p.name, None if p.name == "weights" else p.default)
+                for p in inspect.signature(builder).parameters.values()
+                if p.kind is not p.VAR_KEYWORD]
+    assert arguments(getattr(zoo, name)) == arguments(getattr(keras.applications, name))
 
 
 def test_names_and_unknown_arguments():
