@@ -12,7 +12,7 @@ _IGNORED = ("weights", "input_tensor", "name")
 
 
 def _start(name, input_shape, pooling, kwargs, size=224):
-    """Checks the arguments; the input is ``input_shape``, else ``size``×``size`` RGB."""
+    """The model's input: ``input_shape``, else ``(size, size, 3)``; arguments checked."""
     unknown = set(kwargs) - set(_IGNORED)
     if unknown:
         raise ArgumentError(f"{name}: unexpected arguments {sorted(unknown)}",
