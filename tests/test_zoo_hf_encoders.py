@@ -62,6 +62,9 @@ BERT_CONFIGS = {
                 pad_token_id=None, hidden_act="relu", layer_norm_eps=1e-5),
     "untied": dict(vocab_size=101, hidden_size=8, num_hidden_layers=1, num_attention_heads=2,
                    intermediate_size=5, tie_word_embeddings=False),
+    "cross-attention": dict(vocab_size=41, hidden_size=6, num_hidden_layers=2,
+                            num_attention_heads=2, intermediate_size=7, is_decoder=True,
+                            add_cross_attention=True),
 }
 
 
@@ -80,6 +83,8 @@ ROBERTA_CONFIGS = {
     "defaults": {},
     "odd": dict(vocab_size=53, hidden_size=10, num_hidden_layers=2, num_attention_heads=5,
                 intermediate_size=11, max_position_embeddings=23, pad_token_id=4),
+    "cross-attention": dict(hidden_size=8, num_hidden_layers=3, num_attention_heads=4,
+                            intermediate_size=9, is_decoder=True, add_cross_attention=True),
 }
 
 
@@ -257,6 +262,18 @@ def test_forward_shapes_of_the_text_encoders(name, fields, config, options):
     assert _shapes(ours_) == [tuple(getattr(output, field).shape) for field in fields]
 
 
+def test_forward_shapes_of_a_bert_decoder_with_cross_attention():
+    config = dict(TINY_BERT, is_decoder=True, add_cross_attention=True)
+    output = _run("BertModel", "BertConfig", config,
+                  {"input_ids": torch.randint(2, 31, (3, 7)),
+                   "encoder_hidden_states": torch.rand(3, 5, 8)})
+    model = hf.BertModel(batch_size=3, seq_length=7, encoder_seq_length=5, **config)
+    assert [tuple(int(s) for s in shape) for shape in model.input_shape] == [(3, 7), (3, 5, 8)]
+    assert _shapes(model) == [tuple(output.last_hidden_state.shape),
+                              tuple(output.pooler_output.shape)]
+    assert hf.BertModel(**config).input_shape == [(B, T), (B, dims("S"), 8)]
+
+
 @pytest.mark.parametrize("name, fields", [
     ("T5Model", ("last_hidden_state", "encoder_last_hidden_state")),
     ("T5ForConditionalGeneration", ("logits", "encoder_last_hidden_state")),
@@ -310,7 +327,7 @@ def test_arguments_that_change_no_count_are_accepted():
 @pytest.mark.parametrize("build, match", [
     (lambda: hf.BertModel(hidden_size=10, num_attention_heads=3), "multiple of"),
     (lambda: hf.DistilBertModel(dim=10, n_heads=4), "multiple of"),
-    (lambda: hf.BertModel(add_cross_attention=True, is_decoder=True), "not supported"),
+    (lambda: hf.BertModel(add_cross_attention=True), "is_decoder=True"),
     (lambda: hf.T5Model(feed_forward_proj="gelu-gated"), "feed_forward_proj"),
     (lambda: hf.RobertaModel(pad_token_id=None), "pad_token_id"),
     (lambda: hf.BertModel(hidden_size=0), "hidden_size"),

@@ -210,7 +210,10 @@ class PositionIds(Module):
 
 
 class TokenTypeIds(Module):
-    """All-zero token-type ids ``(B, T)``, read from the ``token_type_ids`` buffer ``(1, P)``."""
+    """All-zero token-type ids ``(B, T)``, from the ``token_type_ids`` buffer ``(1, P)``.
+
+    ``transformers`` gathers them at the position ids, which already must fit in ``P``.
+    """
 
     def __init__(self, max_position_embeddings, **kwargs):
         super().__init__(**kwargs)
@@ -222,8 +225,7 @@ class TokenTypeIds(Module):
 
     def input_conditions(self, input_shape):
         self._expect_rank(input_shape, 2, what="(batch, sequence) token ids")
-        return (Condition.less(input_shape[1] - 1, self.max_position_embeddings,
-                               "the sequence must fit in max_position_embeddings"),)
+        return ()
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape)
@@ -284,21 +286,31 @@ def feed_forward(x, *, hidden, intermediate, activation, names, bias=True):
 
 
 def post_norm_layer(shape, *, hidden, heads, intermediate, activation, names: dict,
-                    name: str) -> Model:
+                    name: str, memory_shape=None) -> Model:
     """A post-norm encoder layer (BERT, RoBERTa, DistilBERT), as a model of ``shape``.
 
     ``names`` gives the modules' names: ``attention`` (prefix), ``projections`` (q, k, v,
-    o), ``attention_norm``, ``feed_forward`` (in, activation, out) and ``output_norm``.
+    o), ``attention_norm``, ``feed_forward`` (in, activation, out) and ``output_norm``;
+    with ``memory_shape`` (the encoder's hidden states), a cross-attention follows the
+    self-attention, named by ``cross_attention`` (prefix) and ``cross_attention_norm``.
     """
     from ...nn import LayerNorm
 
+    def attend(h, source, kind):
+        mixed = attention(h, source, hidden=hidden, heads=heads, head_dim=hidden / heads,
+                          prefix=names[kind], names=names["projections"])
+        return LayerNorm(hidden, name=names[f"{kind}_norm"])(Add()([mixed, h]))
+
     x = Tensor(shape, name="hidden_states")
-    mixed = attention(x, x, hidden=hidden, heads=heads, head_dim=hidden / heads,
-                      prefix=names["attention"], names=names["projections"])
-    h = LayerNorm(hidden, name=names["attention_norm"])(Add()([mixed, x]))
+    h = attend(x, x, "attention")
+    inputs = [x]
+    if memory_shape is not None:
+        inputs.append(Tensor(memory_shape, name="encoder_hidden_states"))
+        h = attend(h, inputs[1], "cross_attention")
     y = feed_forward(h, hidden=hidden, intermediate=intermediate, activation=activation,
                      names=names["feed_forward"])
-    return Model(x, LayerNorm(hidden, name=names["output_norm"])(Add()([y, h])), name=name)
+    return Model(inputs, LayerNorm(hidden, name=names["output_norm"])(Add()([y, h])),
+                 name=name)
 
 
 class Stack(Repeat):
@@ -360,29 +372,35 @@ BERT_DEFAULTS = dict(
     classifier_dropout=None, is_decoder=False, add_cross_attention=False, bos_token_id=None,
     eos_token_id=None, tie_word_embeddings=True)
 
-_BERT_LAYER = dict(attention="attention_self_", projections=("query", "key", "value", "dense"),
+_BERT_LAYER = dict(attention="attention_", cross_attention="crossattention_",
+                   projections=("self_query", "self_key", "self_value", "output_dense"),
                    attention_norm="attention_output_LayerNorm",
+                   cross_attention_norm="crossattention_output_LayerNorm",
                    feed_forward=("intermediate_dense", "intermediate_act_fn", "output_dense"),
                    output_norm="output_LayerNorm")
 
 
 class BertParts(SimpleNamespace):
-    """What a BERT-like body hands to its heads: token ids, hidden states, the word table."""
+    """What a BERT-like body hands to its heads: inputs, hidden states, the word table."""
 
 
-def bert_body(owner: str, config: SimpleNamespace, batch_size, seq_length,
+def bert_body(owner: str, config: SimpleNamespace, shapes: dict,
               numbered_after_padding: bool = False) -> BertParts:
     """Embeddings (word, position, token type; LayerNorm) and ``num_hidden_layers`` layers.
 
-    RoBERTa numbers positions after the padding id (``numbered_after_padding``), and its
-    position table has that padding index too.
+    ``shapes`` holds the symparams-only keywords ``batch_size``, ``seq_length`` and
+    ``encoder_seq_length``. RoBERTa numbers positions after the padding id
+    (``numbered_after_padding``), and its position table has that padding index too.
+    With ``add_cross_attention`` (a decoder's), every layer also attends to
+    ``encoder_hidden_states`` ``(B, S, hidden_size)``, a second input.
     """
     from ...nn import Embedding, LayerNorm
 
-    if flag(owner, config, "add_cross_attention"):
-        raise ArgumentError(f"{owner}: add_cross_attention=True (cross-attention layers fed "
-                            "by an encoder) is not supported yet", argument="add_cross_attention",
-                            value=True)
+    cross = flag(owner, config, "add_cross_attention")
+    if cross and not flag(owner, config, "is_decoder"):
+        raise ArgumentError(f"{owner}: cross-attention layers are for a decoder; set "
+                            "is_decoder=True with add_cross_attention=True",
+                            argument="add_cross_attention", value=True)
     V, d, L, heads, inner, P, types = (size(owner, config, name) for name in (
         "vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads",
         "intermediate_size", "max_position_embeddings", "type_vocab_size"))
@@ -392,7 +410,7 @@ def bert_body(owner: str, config: SimpleNamespace, batch_size, seq_length,
         raise ArgumentError(f"{owner}: positions are numbered after pad_token_id, which must "
                             "be an int. Received: pad_token_id=None", argument="pad_token_id",
                             value=None)
-    ids = token_ids(owner, batch_size, seq_length)
+    ids = token_ids(owner, shapes["batch_size"], shapes["seq_length"])
     words = Embedding(V, d, padding_idx=pad, name="word_embeddings")
     positions = PositionIds(P, padding_idx=pad if numbered_after_padding else None,
                             name="position_ids")(ids)
@@ -402,11 +420,16 @@ def bert_body(owner: str, config: SimpleNamespace, batch_size, seq_length,
         Embedding(P, d, padding_idx=pad if numbered_after_padding else None,
                   name="position_embeddings")(positions)])
     x = LayerNorm(d, name="embeddings_LayerNorm")(summed)
+    memory = []
+    if cross:
+        length = token_ids(owner, ids.shape[0], shapes["encoder_seq_length"],
+                           default_length="S", length_argument="encoder_seq_length").shape[1]
+        memory = [Tensor((ids.shape[0], length, d), name="encoder_hidden_states")]
     block = post_norm_layer(x.shape, hidden=d, heads=heads, intermediate=inner,
-                            activation=config.hidden_act, names=_BERT_LAYER,
-                            name="BertLayer")
-    hidden = Stack(block, L, name="encoder_layer")(x)
-    return BertParts(ids=ids, hidden=hidden, words=words, size=d, vocab=V)
+                            activation=config.hidden_act, names=_BERT_LAYER, name="BertLayer",
+                            memory_shape=memory[0].shape if memory else None)
+    hidden = Stack(block, L, name="encoder_layer")(x, *memory)
+    return BertParts(inputs=[ids, *memory], hidden=hidden, words=words, size=d, vocab=V)
 
 
 def pooler(hidden, size, out=None, activation="tanh"):

@@ -18,7 +18,10 @@ The arguments are ``BertConfig``'s fields, with its defaults; sizes may be symbo
 Arguments that change no count (activations, dropout rates, epsilons, token ids, ...)
 are accepted and ignored; unknown ones raise
 :class:`~symparams.errors.UnknownArgumentError`. Two symparams-only keywords give the
-input ids' shape, ``(batch_size, seq_length)``: symbols ``B`` and ``T`` by default.
+input ids' shape, ``(batch_size, seq_length)``: symbols ``B`` and ``T`` by default. A
+decoder with cross-attention (``is_decoder=True, add_cross_attention=True``) takes
+``encoder_hidden_states`` ``(B, S, hidden_size)`` as a second input;
+``encoder_seq_length`` (symparams-only) is its length, the symbol ``S`` by default.
 """
 
 from __future__ import annotations
@@ -31,16 +34,18 @@ from ._encoder import BERT_DEFAULTS, Activation, Bias, bert_body, flag, pooler, 
 __all__ = ["BertForMaskedLM", "BertForPreTraining", "BertModel"]
 
 
-def BertModel(add_pooling_layer=True, *, batch_size=None, seq_length=None, **config):
+def BertModel(add_pooling_layer=True, *, batch_size=None, seq_length=None,
+              encoder_seq_length=None, **config):
     """``transformers.BertModel(BertConfig(**config), add_pooling_layer)``.
 
     Outputs ``last_hidden_state`` ``(B, T, hidden_size)`` and, with the pooling
     layer, ``pooler_output`` ``(B, hidden_size)``.
     """
-    return _base("BertModel", BERT_DEFAULTS, add_pooling_layer, batch_size, seq_length, config)
+    return _base("BertModel", BERT_DEFAULTS, add_pooling_layer, config, dict(
+        batch_size=batch_size, seq_length=seq_length, encoder_seq_length=encoder_seq_length))
 
 
-def BertForMaskedLM(*, batch_size=None, seq_length=None, **config):
+def BertForMaskedLM(*, batch_size=None, seq_length=None, encoder_seq_length=None, **config):
     """``transformers.BertForMaskedLM``: BERT without pooler, and the masked-LM head.
 
     The decoder to the vocabulary is tied to the word embeddings and its bias to
@@ -53,12 +58,13 @@ def BertForMaskedLM(*, batch_size=None, seq_length=None, **config):
     """
     owner = "BertForMaskedLM"
     cfg = read_config(owner, BERT_DEFAULTS, config)
-    body = bert_body(owner, cfg, batch_size, seq_length)
-    logits = _predictions(owner, cfg, body, body.hidden)
-    return Model(body.ids, logits, name=owner)
+    body = bert_body(owner, cfg, dict(batch_size=batch_size, seq_length=seq_length,
+                                      encoder_seq_length=encoder_seq_length))
+    logits = _predictions(owner, cfg, body)
+    return Model(body.inputs, logits, name=owner)
 
 
-def BertForPreTraining(*, batch_size=None, seq_length=None, **config):
+def BertForPreTraining(*, batch_size=None, seq_length=None, encoder_seq_length=None, **config):
     """``transformers.BertForPreTraining``: BERT with pooler, the masked-LM and next-sentence heads.
 
     Outputs ``prediction_logits`` ``(B, T, vocab_size)`` and ``seq_relationship_logits``
@@ -66,27 +72,28 @@ def BertForPreTraining(*, batch_size=None, seq_length=None, **config):
     """
     owner = "BertForPreTraining"
     cfg = read_config(owner, BERT_DEFAULTS, config)
-    body = bert_body(owner, cfg, batch_size, seq_length)
+    body = bert_body(owner, cfg, dict(batch_size=batch_size, seq_length=seq_length,
+                                      encoder_seq_length=encoder_seq_length))
     pooled = pooler(body.hidden, body.size)
-    logits = _predictions(owner, cfg, body, body.hidden)
+    logits = _predictions(owner, cfg, body)
     relationship = Linear(body.size, 2, name="seq_relationship")(pooled)
-    return Model(body.ids, [logits, relationship], name=owner)
+    return Model(body.inputs, [logits, relationship], name=owner)
 
 
-def _base(owner, defaults, add_pooling_layer, batch_size, seq_length, config, **options):
+def _base(owner, defaults, add_pooling_layer, config, shapes, **options):
     """A BERT-like base model: the body, and the pooler if asked (BertModel, RobertaModel)."""
     cfg = read_config(owner, defaults, config)
     pooling = arguments.flag(add_pooling_layer, owner=owner, argument="add_pooling_layer")
-    body = bert_body(owner, cfg, batch_size, seq_length, **options)
+    body = bert_body(owner, cfg, shapes, **options)
     if not pooling:
-        return Model(body.ids, body.hidden, name=owner)
-    return Model(body.ids, [body.hidden, pooler(body.hidden, body.size)], name=owner)
+        return Model(body.inputs, body.hidden, name=owner)
+    return Model(body.inputs, [body.hidden, pooler(body.hidden, body.size)], name=owner)
 
 
-def _predictions(owner, cfg, body, hidden):
+def _predictions(owner, cfg, body):
     """``cls.predictions``: transform (dense, activation, LayerNorm), decoder, output bias."""
     d, V = body.size, body.vocab
-    x = Linear(d, d, name="predictions_transform_dense")(hidden)
+    x = Linear(d, d, name="predictions_transform_dense")(body.hidden)
     x = Activation(cfg.hidden_act, name="predictions_transform_act_fn")(x)
     x = LayerNorm(d, name="predictions_transform_LayerNorm")(x)
     bias = Bias(V, name="predictions_bias")

@@ -27,11 +27,13 @@ ROBERTA_DEFAULTS = {**BERT_DEFAULTS, "vocab_size": 50265, "pad_token_id": 1, "bo
                     "eos_token_id": 2}
 
 
-def RobertaModel(add_pooling_layer=True, *, batch_size=None, seq_length=None, **config):
+def RobertaModel(add_pooling_layer=True, *, batch_size=None, seq_length=None,
+                 encoder_seq_length=None, **config):
     """``transformers.RobertaModel(RobertaConfig(**config), add_pooling_layer)``.
 
     Outputs ``last_hidden_state`` ``(B, T, hidden_size)`` and, with the pooling
     layer, ``pooler_output`` ``(B, hidden_size)``.
     """
-    return _base("RobertaModel", ROBERTA_DEFAULTS, add_pooling_layer, batch_size, seq_length,
-                 config, numbered_after_padding=True)
+    return _base("RobertaModel", ROBERTA_DEFAULTS, add_pooling_layer, config, dict(
+        batch_size=batch_size, seq_length=seq_length, encoder_seq_length=encoder_seq_length),
+        numbered_after_padding=True)
