@@ -51,9 +51,10 @@ def read_config(owner: str, defaults: dict, given: dict,
     given = {(aliases or {}).get(key, key): value for key, value in given.items()}
     unknown = sorted(set(given) - set(defaults) - GENERIC_CONFIG)
     if unknown:
+        received = ", ".join(f"{key}={given[key]!r}" for key in unknown)
         raise UnknownArgumentError(
-            f"{owner}: unknown configuration arguments {unknown} (not fields of the model's "
-            "configuration, nor of PretrainedConfig)", argument=unknown[0],
+            f"{owner}: unknown configuration arguments {unknown}: neither fields of its "
+            f"configuration nor PretrainedConfig's. Received: {received}", argument=unknown[0],
             value=given[unknown[0]])
     return SimpleNamespace(**{**defaults, **given})
 

@@ -41,8 +41,8 @@ def BertModel(add_pooling_layer=True, *, batch_size=None, seq_length=None,
     Outputs ``last_hidden_state`` ``(B, T, hidden_size)`` and, with the pooling
     layer, ``pooler_output`` ``(B, hidden_size)``.
     """
-    return _base("BertModel", BERT_DEFAULTS, add_pooling_layer, config, dict(
-        batch_size=batch_size, seq_length=seq_length, encoder_seq_length=encoder_seq_length))
+    return _base("BertModel", BERT_DEFAULTS, add_pooling_layer, config,
+                 (batch_size, seq_length, encoder_seq_length))
 
 
 def BertForMaskedLM(*, batch_size=None, seq_length=None, encoder_seq_length=None, **config):
@@ -57,11 +57,8 @@ def BertForMaskedLM(*, batch_size=None, seq_length=None, encoder_seq_length=None
     622650
     """
     owner = "BertForMaskedLM"
-    cfg = read_config(owner, BERT_DEFAULTS, config)
-    body = bert_body(owner, cfg, dict(batch_size=batch_size, seq_length=seq_length,
-                                      encoder_seq_length=encoder_seq_length))
-    logits = _predictions(owner, cfg, body)
-    return Model(body.inputs, logits, name=owner)
+    cfg, body = _body(owner, BERT_DEFAULTS, config, (batch_size, seq_length, encoder_seq_length))
+    return Model(body.inputs, _predictions(owner, cfg, body), name=owner)
 
 
 def BertForPreTraining(*, batch_size=None, seq_length=None, encoder_seq_length=None, **config):
@@ -71,20 +68,24 @@ def BertForPreTraining(*, batch_size=None, seq_length=None, encoder_seq_length=N
     ``(B, 2)``. The decoder is tied as in :func:`BertForMaskedLM`.
     """
     owner = "BertForPreTraining"
-    cfg = read_config(owner, BERT_DEFAULTS, config)
-    body = bert_body(owner, cfg, dict(batch_size=batch_size, seq_length=seq_length,
-                                      encoder_seq_length=encoder_seq_length))
+    cfg, body = _body(owner, BERT_DEFAULTS, config, (batch_size, seq_length, encoder_seq_length))
     pooled = pooler(body.hidden, body.size)
     logits = _predictions(owner, cfg, body)
     relationship = Linear(body.size, 2, name="seq_relationship")(pooled)
     return Model(body.inputs, [logits, relationship], name=owner)
 
 
+def _body(owner, defaults, config, shapes, **options):
+    """The configuration and the BERT-like body; ``shapes`` are the symparams-only keywords."""
+    cfg = read_config(owner, defaults, config)
+    names = ("batch_size", "seq_length", "encoder_seq_length")
+    return cfg, bert_body(owner, cfg, dict(zip(names, shapes)), **options)
+
+
 def _base(owner, defaults, add_pooling_layer, config, shapes, **options):
     """A BERT-like base model: the body, and the pooler if asked (BertModel, RobertaModel)."""
-    cfg = read_config(owner, defaults, config)
     pooling = arguments.flag(add_pooling_layer, owner=owner, argument="add_pooling_layer")
-    body = bert_body(owner, cfg, shapes, **options)
+    _, body = _body(owner, defaults, config, shapes, **options)
     if not pooling:
         return Model(body.inputs, body.hidden, name=owner)
     return Model(body.inputs, [body.hidden, pooler(body.hidden, body.size)], name=owner)

@@ -34,6 +34,5 @@ def RobertaModel(add_pooling_layer=True, *, batch_size=None, seq_length=None,
     Outputs ``last_hidden_state`` ``(B, T, hidden_size)`` and, with the pooling
     layer, ``pooler_output`` ``(B, hidden_size)``.
     """
-    return _base("RobertaModel", ROBERTA_DEFAULTS, add_pooling_layer, config, dict(
-        batch_size=batch_size, seq_length=seq_length, encoder_seq_length=encoder_seq_length),
-        numbered_after_padding=True)
+    return _base("RobertaModel", ROBERTA_DEFAULTS, add_pooling_layer, config,
+                 (batch_size, seq_length, encoder_seq_length), numbered_after_padding=True)

@@ -63,8 +63,8 @@ def T5Model(*, batch_size=None, seq_length=None, decoder_seq_length=None, **conf
     decoder's, ``(B, T_dec, d_model)``) and ``encoder_last_hidden_state``.
     """
     owner = "T5Model"
-    parts = _t5(owner, config, batch_size, seq_length, decoder_seq_length)
-    return Model(parts.inputs, [parts.decoded, parts.encoded], name=owner)
+    t5 = _T5(owner, config, batch_size, seq_length, decoder_seq_length)
+    return Model(t5.inputs, [t5.decoded, t5.encoded], name=owner)
 
 
 def T5ForConditionalGeneration(*, batch_size=None, seq_length=None, decoder_seq_length=None,
@@ -74,10 +74,10 @@ def T5ForConditionalGeneration(*, batch_size=None, seq_length=None, decoder_seq_
     Outputs ``logits`` ``(B, T_dec, vocab_size)`` and ``encoder_last_hidden_state``.
     """
     owner = "T5ForConditionalGeneration"
-    parts = _t5(owner, config, batch_size, seq_length, decoder_seq_length)
-    head = Linear(parts.d_model, parts.vocab_size, bias=False, name="lm_head")
-    logits = head.tie("weight", parts.shared)(parts.decoded)
-    return Model(parts.inputs, [logits, parts.encoded], name=owner)
+    t5 = _T5(owner, config, batch_size, seq_length, decoder_seq_length)
+    head = Linear(t5.d_model, t5.vocab_size, bias=False, name="lm_head")
+    return Model(t5.inputs, [head.tie("weight", t5.shared)(t5.decoded), t5.encoded],
+                 name=owner)
 
 
 class RelativePositionBuckets(Module):
@@ -106,12 +106,11 @@ class RelativePositionBuckets(Module):
         return (input_shape[1], input_shape[1])
 
 
-class _Parts:
-    """What T5Model and T5ForConditionalGeneration share: inputs, stacks, the shared table."""
+class _T5:
+    """What T5Model and T5ForConditionalGeneration share: inputs, ``shared``, both stacks."""
 
-    def __init__(self, owner, config):
+    def __init__(self, owner, config, batch_size, seq_length, decoder_seq_length):
         cfg = read_config(owner, T5_DEFAULTS, config, T5_ALIASES)
-        self.owner, self.cfg = owner, cfg
         self.vocab_size, self.d_model, self.d_kv, self.d_ff, self.num_heads = (
             size(owner, cfg, name) for name in ("vocab_size", "d_model", "d_kv", "d_ff",
                                                 "num_heads"))
@@ -122,6 +121,15 @@ class _Parts:
         self.num_decoder_layers = self.num_layers if cfg.num_decoder_layers is None else \
             size(owner, cfg, "num_decoder_layers")
         self.gated, self.activation = _feed_forward_kind(owner, cfg.feed_forward_proj)
+        ids = token_ids(owner, batch_size, seq_length, default_length="T_enc")
+        decoder_ids = token_ids(owner, ids.shape[0], decoder_seq_length,
+                                name="decoder_input_ids", default_length="T_dec",
+                                length_argument="decoder_seq_length")
+        self.inputs = [ids, decoder_ids]
+        self.shared = Embedding(self.vocab_size, self.d_model, name="shared")
+        self.encoded = self.stack("encoder", self.shared(ids), self.num_layers)
+        self.decoded = self.stack("decoder", self.shared(decoder_ids), self.num_decoder_layers,
+                                  memory=self.encoded)
 
     def stack(self, prefix: str, x, layers, memory=None):
         """Position bias, ``layers`` blocks, and the final RMS norm."""
@@ -168,19 +176,6 @@ class _Parts:
         else:
             hidden = act(Linear(d, f, bias=False, name="DenseReluDense_wi")(x))
         return Linear(f, d, bias=False, name="DenseReluDense_wo")(hidden)
-
-
-def _t5(owner, config, batch_size, seq_length, decoder_seq_length):
-    parts = _Parts(owner, config)
-    ids = token_ids(owner, batch_size, seq_length, default_length="T_enc")
-    decoder_ids = token_ids(owner, ids.shape[0], decoder_seq_length, name="decoder_input_ids",
-                            default_length="T_dec", length_argument="decoder_seq_length")
-    parts.shared = Embedding(parts.vocab_size, parts.d_model, name="shared")
-    parts.encoded = parts.stack("encoder", parts.shared(ids), parts.num_layers)
-    parts.decoded = parts.stack("decoder", parts.shared(decoder_ids), parts.num_decoder_layers,
-                                memory=parts.encoded)
-    parts.inputs = [ids, decoder_ids]
-    return parts
 
 
 def _feed_forward_kind(owner, proj):

@@ -139,18 +139,18 @@ def _vit(owner, config, batch_size, use_mask_token):
         Flatten(2, name="patch_embeddings_flatten")(x))
     num_patches = floor_div(image[0], patch[0]) * floor_div(image[1], patch[1])
     x = ClassTokenAndPositions(d, num_patches, use_mask_token, name="embeddings")(x)
-    block = _layer(x.shape, d, heads, head_dim, inner, cfg)
+    block = _layer(owner, x.shape, d, heads, head_dim, inner, cfg)
     hidden = Stack(block, L, name="encoder_layer")(x)
     return pixels, LayerNorm(d, name="layernorm")(hidden), cfg
 
 
-def _layer(shape, d, heads, head_dim, inner, cfg) -> Model:
+def _layer(owner, shape, d, heads, head_dim, inner, cfg) -> Model:
     """``ViTLayer``: pre-norm self-attention and MLP, each with a residual."""
     x = Tensor(shape, name="hidden_states")
     normed = LayerNorm(d, name="layernorm_before")(x)
     mixed = attention(normed, normed, hidden=d, heads=heads, head_dim=head_dim,
                       prefix="attention_", names=("q_proj", "k_proj", "v_proj", "o_proj"),
-                      qkv_bias=arguments.flag(cfg.qkv_bias, owner="ViT", argument="qkv_bias"))
+                      qkv_bias=arguments.flag(cfg.qkv_bias, owner=owner, argument="qkv_bias"))
     h = Add(name="attention_residual")([mixed, x])
     y = feed_forward(LayerNorm(d, name="layernorm_after")(h), hidden=d, intermediate=inner,
                      activation=cfg.hidden_act, names=("mlp_fc1", "mlp_activation", "mlp_fc2"))
