@@ -3,7 +3,7 @@
 The weightless steps are private modules that exist so the graph has the shapes Hugging
 Face's ``forward`` has: the attention product, the first token, position and token-type
 ids (with the ``position_ids`` and ``token_type_ids`` buffers their embeddings keep), an
-activation by name. :class:`Stack` is :class:`~symparams.Repeat` for blocks that also read
+activation by name. ``_Stack`` is :class:`~symparams.Repeat` for blocks that also read
 tensors besides the hidden states (T5's position bias and encoder output); it also takes
 PyTorch-style shapes (batch included) where ``Repeat`` strips the batch axis as Keras does.
 """
@@ -100,7 +100,15 @@ def padding_index(owner: str, config: SimpleNamespace, name: str = "pad_token_id
 # -- weightless steps ---------------------------------------------------------------------
 
 
-class Activation(Module):
+class _Step(Module):
+    """A private module of these models; summaries show its name without the underscore."""
+
+    @property
+    def display_type(self) -> str:
+        return type(self).__name__.lstrip("_")
+
+
+class _Activation(Module):
     """An activation function by its Hugging Face name (``"gelu"``, ``"relu"``, ...)."""
 
     no_weights_reason = "it applies a fixed function to each entry: no weights, 0 parameters"
@@ -118,7 +126,7 @@ class Activation(Module):
         return tuple(input_shape)
 
 
-class DotProductAttention(Module):
+class _DotProductAttention(_Step):
     """``softmax(q kᵀ + bias) v`` over ``num_heads`` heads: no weights, the queries' length.
 
     Inputs: queries ``(B, Tq, heads·k)``, keys ``(B, Tk, heads·k)``, values
@@ -168,7 +176,7 @@ class DotProductAttention(Module):
         return apply(self, inputs)
 
 
-class FirstToken(Module):
+class _FirstToken(_Step):
     """``hidden_states[:, 0]``: the first position of every sequence."""
 
     no_weights_reason = "it selects the first position: no weights, 0 parameters"
@@ -181,7 +189,7 @@ class FirstToken(Module):
         return (input_shape[0], input_shape[2])
 
 
-class PositionIds(Module):
+class _PositionIds(_Step):
     """Position ids for token ids ``(B, T)``, kept in the ``position_ids`` buffer ``(1, P)``.
 
     Without ``padding_idx`` (BERT, DistilBERT) they are the buffer's first ``T``
@@ -210,7 +218,7 @@ class PositionIds(Module):
         return (1 if self.padding_idx is None else input_shape[0], input_shape[1])
 
 
-class TokenTypeIds(Module):
+class _TokenTypeIds(_Step):
     """All-zero token-type ids ``(B, T)``, from the ``token_type_ids`` buffer ``(1, P)``.
 
     ``transformers`` gathers them at the position ids, which already must fit in ``P``.
@@ -237,7 +245,7 @@ def _id_buffer(name: str, positions) -> tuple[Weight, ...]:
                    note="an index per position (a buffer, not a parameter)", buffer=True),)
 
 
-class Bias(Module):
+class _Bias(_Step):
     """A bias vector of ``size`` on the last axis, held apart (BERT's ``cls.predictions.bias``).
 
     The decoder that projects to the vocabulary uses it as its own bias (a tie), so
@@ -274,7 +282,7 @@ def attention(x, source, *, hidden, heads, head_dim, prefix: str, names, qkv_bia
     query = Linear(hidden, inner, bias=qkv_bias, name=q)(x)
     key = Linear(hidden, inner, bias=qkv_bias, name=k)(source)
     value = Linear(hidden, inner, bias=qkv_bias, name=v)(source)
-    mixed = DotProductAttention(heads, name=f"{prefix}dot_product")(query, key, value,
+    mixed = _DotProductAttention(heads, name=f"{prefix}dot_product")(query, key, value,
                                                                     position_bias)
     return Linear(inner, hidden, bias=out_bias, name=o)(mixed)
 
@@ -282,7 +290,7 @@ def attention(x, source, *, hidden, heads, head_dim, prefix: str, names, qkv_bia
 def feed_forward(x, *, hidden, intermediate, activation, names, bias=True):
     """``names`` = (in, activation, out): ``Linear(hidden, intermediate)``, act, back."""
     first, act, second = names
-    y = Activation(activation, name=act)(Linear(hidden, intermediate, bias=bias, name=first)(x))
+    y = _Activation(activation, name=act)(Linear(hidden, intermediate, bias=bias, name=first)(x))
     return Linear(intermediate, hidden, bias=bias, name=second)(y)
 
 
@@ -314,7 +322,7 @@ def post_norm_layer(shape, *, hidden, heads, intermediate, activation, names: di
                  name=name)
 
 
-class Stack(Repeat):
+class _Stack(Repeat):
     """``block`` applied ``L`` times to the hidden states, each copy reading the same side inputs.
 
     :class:`~symparams.Repeat` for PyTorch-style blocks (whole shapes, batch included).
@@ -332,10 +340,10 @@ class Stack(Repeat):
                                     f"Received: block={block!r}", argument="block", value=block)
         super().__init__(block, L, **kwargs)
 
-    def subs(self, mapping) -> "Stack":
+    def subs(self, mapping) -> "_Stack":
         block = self.block.subs(mapping) if self.block.free_symbols & mapping.keys() else \
             self.block
-        return Stack(block, self.L.xreplace(mapping), name=self.name)
+        return _Stack(block, self.L.xreplace(mapping), name=self.name)
 
     def input_conditions(self, shapes):
         expected = [t.shape for t in self.block.inputs]
@@ -413,11 +421,11 @@ def bert_body(owner: str, config: SimpleNamespace, shapes: dict,
                             value=None)
     ids = token_ids(owner, shapes["batch_size"], shapes["seq_length"])
     words = Embedding(V, d, padding_idx=pad, name="word_embeddings")
-    positions = PositionIds(P, padding_idx=pad if numbered_after_padding else None,
+    positions = _PositionIds(P, padding_idx=pad if numbered_after_padding else None,
                             name="position_ids")(ids)
     summed = Add(name="embeddings_sum")([
         words(ids), Embedding(types, d, name="token_type_embeddings")(
-            TokenTypeIds(P, name="token_type_ids")(ids)),
+            _TokenTypeIds(P, name="token_type_ids")(ids)),
         Embedding(P, d, padding_idx=pad if numbered_after_padding else None,
                   name="position_embeddings")(positions)])
     x = LayerNorm(d, name="embeddings_LayerNorm")(summed)
@@ -429,12 +437,12 @@ def bert_body(owner: str, config: SimpleNamespace, shapes: dict,
     block = post_norm_layer(x.shape, hidden=d, heads=heads, intermediate=inner,
                             activation=config.hidden_act, names=_BERT_LAYER, name="BertLayer",
                             memory_shape=memory[0].shape if memory else None)
-    hidden = Stack(block, L, name="encoder_layer")(x, *memory)
+    hidden = _Stack(block, L, name="encoder_layer")(x, *memory)
     return BertParts(inputs=[ids, *memory], hidden=hidden, words=words, size=d, vocab=V)
 
 
 def pooler(hidden, size, out=None, activation="tanh"):
     """The first token's hidden state through ``Linear(size, out)`` and ``activation``."""
-    first = FirstToken(name="pooler_first_token")(hidden)
+    first = _FirstToken(name="pooler_first_token")(hidden)
     dense = Linear(size, size if out is None else out, name="pooler_dense")(first)
-    return Activation(activation, name="pooler_activation")(dense)
+    return _Activation(activation, name="pooler_activation")(dense)

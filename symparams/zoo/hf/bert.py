@@ -29,7 +29,7 @@ from __future__ import annotations
 from ... import arguments
 from ...graph import Model
 from ...nn import LayerNorm, Linear
-from ._encoder import BERT_DEFAULTS, Activation, Bias, bert_body, flag, pooler, read_config
+from ._encoder import BERT_DEFAULTS, _Activation, _Bias, bert_body, flag, pooler, read_config
 
 __all__ = ["BertForMaskedLM", "BertForPreTraining", "BertModel"]
 
@@ -95,9 +95,9 @@ def _predictions(owner, cfg, body):
     """``cls.predictions``: transform (dense, activation, LayerNorm), decoder, output bias."""
     d, V = body.size, body.vocab
     x = Linear(d, d, name="predictions_transform_dense")(body.hidden)
-    x = Activation(cfg.hidden_act, name="predictions_transform_act_fn")(x)
+    x = _Activation(cfg.hidden_act, name="predictions_transform_act_fn")(x)
     x = LayerNorm(d, name="predictions_transform_LayerNorm")(x)
-    bias = Bias(V, name="predictions_bias")
+    bias = _Bias(V, name="predictions_bias")
     decoder = Linear(d, V, name="predictions_decoder")
     if flag(owner, cfg, "tie_word_embeddings"):
         decoder = decoder.tie("weight", body.words).tie("bias", bias)

@@ -21,7 +21,7 @@ from ...graph import Model
 from ...layers import Add
 from ...nn import Embedding, LayerNorm
 from ._encoder import (
-    PositionIds, Stack, head_size, padding_index, post_norm_layer, read_config, size, token_ids,
+    _PositionIds, _Stack, head_size, padding_index, post_norm_layer, read_config, size, token_ids,
 )
 
 __all__ = ["DistilBertModel"]
@@ -51,10 +51,10 @@ def DistilBertModel(*, batch_size=None, seq_length=None, **config):
     ids = token_ids(owner, batch_size, seq_length)
     words = Embedding(V, d, padding_idx=padding_index(owner, cfg), name="word_embeddings")
     positions = Embedding(P, d, name="position_embeddings")(
-        PositionIds(P, name="position_ids")(ids))
+        _PositionIds(P, name="position_ids")(ids))
     x = LayerNorm(d, name="embeddings_LayerNorm")(
         Add(name="embeddings_sum")([words(ids), positions]))
     block = post_norm_layer(x.shape, hidden=d, heads=heads, intermediate=inner,
                             activation=cfg.activation, names=_LAYER,
                             name="TransformerBlock")
-    return Model(ids, Stack(block, L, name="transformer_layer")(x), name=owner)
+    return Model(ids, _Stack(block, L, name="transformer_layer")(x), name=owner)

@@ -40,8 +40,7 @@ from ...errors import ArgumentError
 from ...graph import Model, Tensor
 from ...layers import Add, Multiply
 from ...nn import Embedding, Linear, RMSNorm
-from ...nn.base import Module
-from ._encoder import Activation, Stack, attention, read_config, size, token_ids
+from ._encoder import _Activation, _Stack, _Step, attention, read_config, size, token_ids
 
 __all__ = ["T5ForConditionalGeneration", "T5Model"]
 
@@ -80,7 +79,7 @@ def T5ForConditionalGeneration(*, batch_size=None, seq_length=None, decoder_seq_
                  name=owner)
 
 
-class RelativePositionBuckets(Module):
+class _RelativePositionBuckets(_Step):
     """Which of ``num_buckets`` relative-distance buckets each (query, key) pair falls in.
 
     Hidden states ``(B, T, d)`` give bucket ids ``(T, T)``; the stack's
@@ -134,14 +133,14 @@ class _T5:
     def stack(self, prefix: str, x, layers, memory=None):
         """Position bias, ``layers`` blocks, and the final RMS norm."""
         decoder = memory is not None
-        buckets = RelativePositionBuckets(self.buckets, self.max_distance,
+        buckets = _RelativePositionBuckets(self.buckets, self.max_distance,
                                           bidirectional=not decoder,
                                           name=f"{prefix}_relative_position_bucket")(x)
         bias = Embedding(self.buckets, self.num_heads,
                          name=f"{prefix}_relative_attention_bias")(buckets)
         side = (bias,) if memory is None else (bias, memory)
         block = self.block(x.shape, [t.shape for t in side])
-        hidden = Stack(block, layers, name=f"{prefix}_block")(x, *side)
+        hidden = _Stack(block, layers, name=f"{prefix}_block")(x, *side)
         return RMSNorm(self.d_model, name=f"{prefix}_final_layer_norm")(hidden)
 
     def block(self, shape, side_shapes) -> Model:
@@ -168,7 +167,7 @@ class _T5:
 
     def _feed_forward(self, x):
         d, f = self.d_model, self.d_ff
-        act = Activation(self.activation, name="DenseReluDense_act")
+        act = _Activation(self.activation, name="DenseReluDense_act")
         if self.gated:
             gate = act(Linear(d, f, bias=False, name="DenseReluDense_wi_0")(x))
             linear = Linear(d, f, bias=False, name="DenseReluDense_wi_1")(x)

@@ -34,9 +34,10 @@ from ...graph import Model, Tensor
 from ...intmath import floor_div
 from ...layers import Add, Permute
 from ...nn import Conv2d, Flatten, Identity, LayerNorm, Linear
-from ...nn.base import Module
 from ...weights import Axis, Weight, label
-from ._encoder import Activation, FirstToken, Stack, attention, feed_forward, read_config, size
+from ._encoder import (
+    _Activation, _FirstToken, _Stack, _Step, attention, feed_forward, read_config, size,
+)
 
 __all__ = ["ViTForImageClassification", "ViTModel"]
 
@@ -62,8 +63,8 @@ def ViTModel(add_pooling_layer=True, use_mask_token=False, *, batch_size=None, *
         return Model(pixels, hidden, name=owner)
     d = size(owner, cfg, "hidden_size")
     out = d if cfg.pooler_output_size is None else size(owner, cfg, "pooler_output_size")
-    first = FirstToken(name="pooler_first_token")(hidden)
-    pooled = Activation(cfg.pooler_act, name="pooler_activation")(
+    first = _FirstToken(name="pooler_first_token")(hidden)
+    pooled = _Activation(cfg.pooler_act, name="pooler_activation")(
         Linear(d, out, name="pooler_dense")(first))
     return Model(pixels, [hidden, pooled], name=owner)
 
@@ -77,14 +78,14 @@ def ViTForImageClassification(*, batch_size=None, **config):
     owner = "ViTForImageClassification"
     pixels, hidden, cfg = _vit(owner, config, batch_size, False)
     labels = _num_labels(owner, cfg)
-    first = FirstToken(name="cls_token_output")(hidden)
+    first = _FirstToken(name="cls_token_output")(hidden)
     d = size(owner, cfg, "hidden_size")
     classifier = Identity(name="classifier") if labels is None else \
         Linear(d, labels, name="classifier")
     return Model(pixels, classifier(first), name=owner)
 
 
-class ClassTokenAndPositions(Module):
+class _ClassTokenAndPositions(_Step):
     """``ViTEmbeddings``' own parameters: prepends the ``[CLS]`` token, adds positions.
 
     Patch embeddings ``(B, num_patches, d)`` become ``(B, num_patches + 1, d)``.
@@ -138,9 +139,9 @@ def _vit(owner, config, batch_size, use_mask_token):
     x = Permute((2, 1), name="patch_embeddings_transpose")(
         Flatten(2, name="patch_embeddings_flatten")(x))
     num_patches = floor_div(image[0], patch[0]) * floor_div(image[1], patch[1])
-    x = ClassTokenAndPositions(d, num_patches, use_mask_token, name="embeddings")(x)
+    x = _ClassTokenAndPositions(d, num_patches, use_mask_token, name="embeddings")(x)
     block = _layer(owner, x.shape, d, heads, head_dim, inner, cfg)
-    hidden = Stack(block, L, name="encoder_layer")(x)
+    hidden = _Stack(block, L, name="encoder_layer")(x)
     return pixels, LayerNorm(d, name="layernorm")(hidden), cfg
 
 
