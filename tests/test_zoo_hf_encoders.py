@@ -227,6 +227,15 @@ def test_t5_gated_feed_forward_has_three_matrices():
     assert sympy.expand(gated.params - relu.params) == 2 * d * f  # one more, in each stack
 
 
+def test_summaries_and_explanations_say_what_is_tied():
+    summary = str(hf.BertForMaskedLM().summary())
+    assert "predictions_decoder (Linear, weight tied to word_embeddings.weight, bias tied to " \
+        "predictions_bias.bias)" in summary
+    assert "encoder_layer (BertLayer × 12)" in summary
+    explanation = str(hf.T5ForConditionalGeneration(num_layers=L).explain())
+    assert "tied to shared.weight" in explanation and "decoder_block" in explanation
+
+
 # -- forward passes ---------------------------------------------------------------------------
 
 

@@ -185,5 +185,6 @@ def _feed_forward_kind(owner, proj):
                             f"'gated-' and one ('relu', 'gated-gelu'). "
                             f"Received: feed_forward_proj={proj!r}",
                             argument="feed_forward_proj", value=proj)
-    return pieces[0] == "gated", pieces[-1]
+    gated = pieces[0] == "gated"
+    return gated, "gelu_new" if proj == "gated-gelu" else pieces[-1]  # as T5Config maps it
 
