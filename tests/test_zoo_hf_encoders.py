@@ -6,33 +6,14 @@ trainable only, and its buffers are compared with ours. A tiny model per family 
 forward on CPU to compare the output shapes.
 """
 
-import importlib
-import sys
-
 import pytest
 import sympy
 import torch
+import transformers  # conftest makes torchvision (which transformers imports) importable
 
 from symparams import dims
 from symparams.errors import ArgumentError, ShapeError, UnknownArgumentError
 from symparams.zoo import hf
-
-
-def _import_transformers():
-    """transformers, kept away from a torchvision that cannot load against this torch.
-
-    transformers imports torchvision for image utilities whenever it is installed; these
-    models use none of them, so a torchvision built for another torch is hidden.
-    """
-    try:
-        importlib.import_module("torchvision")
-    except (ImportError, RuntimeError):
-        sys.modules["torchvision"] = None
-    import transformers
-    return transformers
-
-
-transformers = _import_transformers()
 
 B, T = dims("B T")
 
