@@ -1,0 +1,14 @@
+"""``torchvision.models`` classification builders, as symparams models.
+
+>>> from symparams.zoo import torchvision
+>>> model = torchvision.resnet50()
+>>> model.input_shape, model.output_shape
+((N, 3, H, W), (N, 1000))
+"""
+
+from .alexnet import alexnet
+from .resnet import (
+    resnet18, resnet34, resnet50, resnet101, resnet152, resnext50_32x4d, resnext101_32x8d,
+    resnext101_64x4d, wide_resnet50_2, wide_resnet101_2,
+)
+from .vgg import vgg11, vgg11_bn, vgg13, vgg13_bn, vgg16, vgg16_bn, vgg19, vgg19_bn

@@ -1,0 +1,126 @@
+"""symparams.zoo.torchvision against torchvision.models built without weights.
+
+Each builder is pinned to the real model: parameters (``parameters()``), buffers,
+the output of a forward pass and the spatial size of the last feature map, at one
+or two small input sizes. The largest models are counted on the meta device and
+not run.
+"""
+
+import pytest
+import torch
+
+from symparams import dims
+from symparams.zoo import torchvision as zoo
+
+
+def _import_torchvision():
+    """torchvision, even where its compiled ops cannot load.
+
+    torchvision's wheel beside torch's CPU build cannot load its C++ extension;
+    its import then fails registering fake kernels for two detection operators
+    that were never defined. Declaring those two schemas lets the pure-Python
+    model builders import; no test here touches a detection operator.
+    """
+    try:
+        import torchvision
+    except RuntimeError as err:
+        if "torchvision::nms" not in str(err):
+            raise
+        library = torch.library.Library("torchvision", "DEF")
+        for op in ("nms", "qnms"):
+            library.define(f"{op}(Tensor dets, Tensor scores, float iou_threshold) -> Tensor")
+        _import_torchvision.library = library  # the definitions live as long as the library
+        import torchvision
+    return torchvision
+
+
+torchvision = _import_torchvision()
+N, H, W = dims("N H W")
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    """Small forward passes run fastest on one thread (and do not fight other processes)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+def torch_counts(model):
+    return (sum(p.numel() for p in model.parameters()),
+            sum(b.numel() for b in model.buffers()))
+
+
+def torch_shapes(model, size):
+    """The output shape and the spatial size of the last feature map, for a batch of 2."""
+    seen = {}
+
+    def remember(module, inputs, output):
+        seen["features"] = output.shape
+
+    stem = model.features if hasattr(model, "features") else model.layer4
+    hook = stem.register_forward_hook(remember)
+    model.eval()
+    with torch.no_grad():
+        out = model(torch.zeros(2, 3, *size))
+    hook.remove()
+    return tuple(out.shape), tuple(seen["features"][-2:])
+
+
+def our_shapes(model, size):
+    """Output shape and last feature map, from the input of the last adaptive pool."""
+    numeric = model.subs(N=2, H=size[0], W=size[1])
+    pool = [b for b in numeric.layers if b.class_name == "AdaptiveAvgPool2d"][-1]
+    return tuple(numeric.output_shape), tuple(pool.input_shape[-2:])
+
+
+def check(name, sizes, *, device="cpu", **kwargs):
+    """Counts, and shapes at each size; on the meta device torch runs only its shape rules."""
+    ours = getattr(zoo, name)(**kwargs)
+    with torch.device(device):
+        theirs = getattr(torchvision.models, name)(weights=None, **kwargs)
+        assert (ours.params, ours.buffers) == torch_counts(theirs)
+        assert ours.output_shape == (N, kwargs.get("num_classes", 1000))
+        for size in sizes:
+            assert our_shapes(ours, size) == torch_shapes(theirs, size)
+
+
+@pytest.mark.parametrize("name, device", [
+    ("resnet18", "cpu"), ("resnet34", "meta"), ("resnet50", "cpu"), ("resnet101", "meta"),
+    ("resnet152", "meta"), ("resnext50_32x4d", "cpu"), ("resnext101_32x8d", "meta"),
+    ("resnext101_64x4d", "meta"), ("wide_resnet50_2", "cpu"), ("wide_resnet101_2", "meta"),
+])
+def test_resnets_match_torchvision(name, device):
+    check(name, [(64, 64), (33, 47)], device=device, num_classes=10)
+
+
+@pytest.mark.parametrize("kwargs", [
+    dict(replace_stride_with_dilation=[False, True, True]), dict(groups=2, width_per_group=16),
+])
+def test_resnet_options_match_torchvision(kwargs):
+    check("resnet50", [(64, 64), (37, 50)], **kwargs)
+
+
+@pytest.mark.parametrize("name, device", [
+    ("vgg11", "cpu"), ("vgg11_bn", "cpu"), ("vgg13", "meta"), ("vgg13_bn", "meta"),
+    ("vgg16", "meta"), ("vgg16_bn", "meta"), ("vgg19", "meta"), ("vgg19_bn", "meta"),
+])
+def test_vggs_match_torchvision(name, device):
+    check(name, [(32, 32), (70, 45)], device=device, num_classes=10)
+
+
+def test_alexnet_matches_torchvision():
+    check("alexnet", [(63, 63), (224, 224), (100, 130)])
+
+
+def test_resnet50_symbolic_shapes_and_substitution():
+    model = zoo.resnet50()
+    assert model.input_shape == (N, 3, H, W) and model.output_shape == (N, 1000)
+    pool = [b for b in model.layers if b.class_name == "AdaptiveAvgPool2d"][-1]
+    assert str(pool.input_shape) == "(N, 2048, ceiling(H/32), ceiling(W/32))"
+    numeric = zoo.resnet50(input_shape=(2, 3, 64, 80))
+    substituted = model.subs(N=2, H=64, W=80)
+    assert substituted.params == numeric.params and substituted.buffers == numeric.buffers
+    assert [b.output_shape for b in substituted.layers] == \
+        [b.output_shape for b in numeric.layers]
