@@ -124,3 +124,10 @@ def test_resnet50_symbolic_shapes_and_substitution():
     assert substituted.params == numeric.params and substituted.buffers == numeric.buffers
     assert [b.output_shape for b in substituted.layers] == \
         [b.output_shape for b in numeric.layers]
+
+
+@pytest.mark.parametrize("kwargs", [
+    dict(), dict(width_mult=0.35, num_classes=7), dict(width_mult=1.4, round_nearest=4),
+])
+def test_mobilenet_v2_matches_torchvision(kwargs):
+    check("mobilenet_v2", [(64, 64), (33, 47)], **kwargs)

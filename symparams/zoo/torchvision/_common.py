@@ -63,3 +63,21 @@ def _classifier(x, features, num_classes, dropout, *, dropout_first=False):
             x = nn.Dropout(p=dropout)(x)
         features = width
     return nn.Linear(features, num_classes)(x)
+
+
+def _conv_norm_act(x, in_channels, out_channels, kernel_size=3, stride=1, groups=1,
+                   norm=nn.BatchNorm2d, activation=nn.ReLU, dilation=1):
+    """torchvision's Conv2dNormActivation: a "same"-padded convolution (bias only without a
+    norm), then the norm and the activation when given."""
+    padding = (kernel_size - 1) // 2 * dilation
+    x = nn.Conv2d(in_channels, out_channels, kernel_size, stride=stride, padding=padding,
+                  dilation=dilation, groups=groups, bias=norm is None)(x)
+    if norm is not None:
+        x = norm(out_channels)(x)
+    return x if activation is None else activation(inplace=True)(x)
+
+
+def _make_divisible(v, divisor, min_value=None):
+    """torchvision's channel rounding: the nearest multiple of ``divisor``, not below 90% of v."""
+    new = max(min_value or divisor, int(v + divisor / 2) // divisor * divisor)
+    return new + divisor if new < 0.9 * v else new
