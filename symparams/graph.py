@@ -215,6 +215,8 @@ class Model(BaseModel):
             except SymparamsError as err:
                 label = f"'{names[node.layer]}' ({type(node.layer).__name__})"
                 raise err.renamed(label) from None
+            if isinstance(result, tuple):  # torch's (output, None): attention without weights
+                result = tuple(t for t in result if t is not None)
             for old, new in zip(node.outputs, _flatten(result, owner="layer outputs")):
                 tensors[old] = new
         model = Model([tensors[t] for t in self.inputs],

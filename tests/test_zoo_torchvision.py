@@ -9,7 +9,7 @@ not run.
 import pytest
 import torch
 
-from symparams import dims
+from symparams import ArgumentError, ShapeError, dims
 from symparams.zoo import torchvision as zoo
 
 
@@ -131,3 +131,52 @@ def test_resnet50_symbolic_shapes_and_substitution():
 ])
 def test_mobilenet_v2_matches_torchvision(kwargs):
     check("mobilenet_v2", [(64, 64), (33, 47)], **kwargs)
+
+
+@pytest.mark.parametrize("name, device, kwargs", [
+    ("vit_b_16", "cpu", dict(image_size=32, num_classes=10)),
+    ("vit_b_32", "cpu", dict(image_size=64, representation_size=100)),
+    ("vit_l_16", "meta", dict()), ("vit_l_32", "meta", dict(image_size=96)),
+    ("vit_h_14", "meta", dict()),
+])
+def test_vision_transformers_match_torchvision(name, device, kwargs):
+    ours = getattr(zoo, name)(**kwargs)
+    size = kwargs.get("image_size", 224)
+    assert ours.input_shape == (N, 3, size, size)
+    with torch.device(device):
+        theirs = getattr(torchvision.models, name)(weights=None, **kwargs)
+        assert (ours.params, ours.buffers) == torch_counts(theirs)
+        seen = {}
+        hook = theirs.encoder.register_forward_hook(
+            lambda module, inputs, output: seen.update(encoded=tuple(output.shape)))
+        theirs.eval()
+        with torch.no_grad():
+            out = theirs(torch.zeros(2, 3, size, size))
+        hook.remove()
+    numeric = ours.subs(N=2)
+    last = [b for b in numeric.layers if b.class_name == "ClassTokenOutput"][0]
+    assert (numeric.output_shape, last.input_shape) == (tuple(out.shape), seen["encoded"])
+
+
+def test_vision_transformer_image_size_is_checked_like_torchvision():
+    with pytest.raises(AssertionError, match="Wrong image height"):
+        torchvision.models.vit_b_32(image_size=64)(torch.zeros(1, 3, 65, 64, device="meta"))
+    with pytest.raises(ShapeError, match=r"the image height must equal image_size: 64 != 65"):
+        zoo.vit_b_32(image_size=64, input_shape=(1, 3, 65, 64))
+    with pytest.raises(AssertionError, match="indivisible by patch size"):
+        torchvision.models.vit_b_32(image_size=70)
+    with pytest.raises(ArgumentError, match=r"indivisible by patch size.*image_size=70"):
+        zoo.vit_b_32(image_size=70)
+
+
+def test_vision_transformer_with_a_symbolic_image_size():
+    S = dims("S")
+    model = zoo.vit_b_16(image_size=S)
+    assert model.input_shape == (N, 3, S, S)
+    token = [b for b in model.layers if b.class_name == "PositionEmbedding"][0]
+    assert str(token.params) == "768*floor(S/16)**2 + 768"
+    numeric = zoo.vit_b_16(image_size=48)
+    assert model.subs(S=48).params == numeric.params
+    assert [str(c.as_relation()) for _, c in model.conditions] == ["Eq(Mod(S, 16), 0)"]
+    with pytest.raises(ArgumentError, match="indivisible by patch size"):
+        model.subs(S=50)
