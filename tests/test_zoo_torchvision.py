@@ -180,3 +180,12 @@ def test_vision_transformer_with_a_symbolic_image_size():
     assert [str(c.as_relation()) for _, c in model.conditions] == ["Eq(Mod(S, 16), 0)"]
     with pytest.raises(ArgumentError, match="indivisible by patch size"):
         model.subs(S=50)
+
+
+@pytest.mark.parametrize("name, device, kwargs", [
+    ("densenet121", "cpu", dict(num_classes=10)),
+    ("densenet161", "meta", dict(drop_rate=0.1, bn_size=2)),
+    ("densenet169", "meta", dict()), ("densenet201", "meta", dict()),
+])
+def test_densenets_match_torchvision(name, device, kwargs):
+    check(name, [(64, 64), (33, 47)], device=device, **kwargs)

@@ -7,6 +7,7 @@
 """
 
 from .alexnet import alexnet
+from .densenet import densenet121, densenet161, densenet169, densenet201
 from .mobilenet import mobilenet_v2
 from .resnet import (
     resnet18, resnet34, resnet50, resnet101, resnet152, resnext50_32x4d, resnext101_32x8d,
