@@ -4,7 +4,7 @@ builds them.
 >>> from symparams.zoo import torchvision
 >>> model = torchvision.densenet121()
 >>> model.params, model.buffers
-(7978856, 83336)
+(7978856, 83769)
 >>> pool = [b for b in model.layers if b.class_name == "AdaptiveAvgPool2d"][-1]
 >>> pool.input_shape
 (N, 1024, floor(H/32), floor(W/32))
