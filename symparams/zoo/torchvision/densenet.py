@@ -7,7 +7,7 @@ builds them.
 (7978856, 83769)
 >>> pool = [b for b in model.layers if b.class_name == "AdaptiveAvgPool2d"][-1]
 >>> pool.input_shape
-(N, 1024, floor(H/32), floor(W/32))
+(N, 1024, floor(H/32 + 3/32), floor(W/32 + 3/32))
 """
 
 from __future__ import annotations
