@@ -189,3 +189,13 @@ def test_vision_transformer_with_a_symbolic_image_size():
 ])
 def test_densenets_match_torchvision(name, device, kwargs):
     check(name, [(64, 64), (33, 47)], device=device, **kwargs)
+
+
+@pytest.mark.parametrize("name, kwargs", [
+    ("mobilenet_v3_large", dict()), ("mobilenet_v3_small", dict(num_classes=10)),
+    ("mobilenet_v3_large", dict(reduced_tail=True, dilated=True, width_mult=0.75)),
+    ("mobilenet_v3_small", dict(reduced_tail=True, width_mult=1.3)),
+    ("mobilenet_v3_small", dict(dilated=True)),
+])
+def test_mobilenet_v3_matches_torchvision(name, kwargs):
+    check(name, [(64, 64), (33, 47)], **kwargs)

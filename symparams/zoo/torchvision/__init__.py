@@ -8,7 +8,7 @@
 
 from .alexnet import alexnet
 from .densenet import densenet121, densenet161, densenet169, densenet201
-from .mobilenet import mobilenet_v2
+from .mobilenet import mobilenet_v2, mobilenet_v3_large, mobilenet_v3_small
 from .resnet import (
     resnet18, resnet34, resnet50, resnet101, resnet152, resnext50_32x4d, resnext101_32x8d,
     resnext101_64x4d, wide_resnet50_2, wide_resnet101_2,
