@@ -199,3 +199,11 @@ def test_densenets_match_torchvision(name, device, kwargs):
 ])
 def test_mobilenet_v3_matches_torchvision(name, kwargs):
     check(name, [(64, 64), (33, 47)], **kwargs)
+
+
+@pytest.mark.parametrize("name, sizes, kwargs", [
+    ("squeezenet1_0", [(64, 64), (33, 47), (21, 21)], dict()),
+    ("squeezenet1_1", [(64, 64), (33, 47), (17, 17)], dict(num_classes=10)),
+])
+def test_squeezenets_match_torchvision(name, sizes, kwargs):
+    check(name, sizes, **kwargs)

@@ -14,4 +14,5 @@ from .resnet import (
     resnext101_64x4d, wide_resnet50_2, wide_resnet101_2,
 )
 from .vit import vit_b_16, vit_b_32, vit_h_14, vit_l_16, vit_l_32
+from .squeezenet import squeezenet1_0, squeezenet1_1
 from .vgg import vgg11, vgg11_bn, vgg13, vgg13_bn, vgg16, vgg16_bn, vgg19, vgg19_bn
