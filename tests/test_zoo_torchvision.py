@@ -9,7 +9,7 @@ not run.
 import pytest
 import torch
 
-from symparams import ArgumentError, ShapeError, dims
+from symparams import ArgumentError, ShapeError, dims, nn
 from symparams.zoo import torchvision as zoo
 
 
@@ -207,3 +207,20 @@ def test_mobilenet_v3_matches_torchvision(name, kwargs):
 ])
 def test_squeezenets_match_torchvision(name, sizes, kwargs):
     check(name, sizes, **kwargs)
+
+
+@pytest.mark.parametrize("name, device", [
+    ("efficientnet_b0", "cpu"), ("efficientnet_b1", "meta"), ("efficientnet_b2", "meta"),
+    ("efficientnet_b3", "meta"), ("efficientnet_b4", "meta"), ("efficientnet_b5", "meta"),
+    ("efficientnet_b6", "meta"), ("efficientnet_b7", "meta"), ("efficientnet_v2_s", "cpu"),
+    ("efficientnet_v2_m", "meta"), ("efficientnet_v2_l", "meta"),
+])
+def test_efficientnets_match_torchvision(name, device):
+    check(name, [(64, 64), (33, 47)], device=device, num_classes=10)
+
+
+def test_efficientnet_norm_layer_is_fixed_where_torchvision_fixes_it():
+    with pytest.raises(TypeError, match="multiple values for keyword argument 'norm_layer'"):
+        torchvision.models.efficientnet_b5(norm_layer=torch.nn.BatchNorm2d)
+    with pytest.raises(TypeError, match="multiple values for keyword argument 'norm_layer'"):
+        zoo.efficientnet_b5(norm_layer=nn.BatchNorm2d)

@@ -8,6 +8,11 @@
 
 from .alexnet import alexnet
 from .densenet import densenet121, densenet161, densenet169, densenet201
+from .efficientnet import (
+    efficientnet_b0, efficientnet_b1, efficientnet_b2, efficientnet_b3, efficientnet_b4,
+    efficientnet_b5, efficientnet_b6, efficientnet_b7, efficientnet_v2_l, efficientnet_v2_m,
+    efficientnet_v2_s,
+)
 from .mobilenet import mobilenet_v2, mobilenet_v3_large, mobilenet_v3_small
 from .resnet import (
     resnet18, resnet34, resnet50, resnet101, resnet152, resnext50_32x4d, resnext101_32x8d,
