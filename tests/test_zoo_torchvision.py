@@ -224,3 +224,11 @@ def test_efficientnet_norm_layer_is_fixed_where_torchvision_fixes_it():
         torchvision.models.efficientnet_b5(norm_layer=torch.nn.BatchNorm2d)
     with pytest.raises(TypeError, match="multiple values for keyword argument 'norm_layer'"):
         zoo.efficientnet_b5(norm_layer=nn.BatchNorm2d)
+
+
+@pytest.mark.parametrize("name, device", [
+    ("convnext_tiny", "cpu"), ("convnext_small", "meta"), ("convnext_base", "meta"),
+    ("convnext_large", "meta"),
+])
+def test_convnexts_match_torchvision(name, device):
+    check(name, [(64, 64), (33, 47)], device=device, num_classes=10)

@@ -7,6 +7,7 @@
 """
 
 from .alexnet import alexnet
+from .convnext import convnext_base, convnext_large, convnext_small, convnext_tiny
 from .densenet import densenet121, densenet161, densenet169, densenet201
 from .efficientnet import (
     efficientnet_b0, efficientnet_b1, efficientnet_b2, efficientnet_b3, efficientnet_b4,
