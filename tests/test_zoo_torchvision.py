@@ -10,6 +10,7 @@ import pytest
 import torch
 
 from symparams import ArgumentError, ShapeError, dims, nn
+from symparams.errors import UnknownArgumentError
 from symparams.zoo import torchvision as zoo
 
 
@@ -232,3 +233,49 @@ def test_efficientnet_norm_layer_is_fixed_where_torchvision_fixes_it():
 ])
 def test_convnexts_match_torchvision(name, device):
     check(name, [(64, 64), (33, 47)], device=device, num_classes=10)
+
+
+def test_every_builder_is_a_torchvision_classification_builder():
+    assert set(zoo.__all__) <= set(torchvision.models.list_models(module=torchvision.models))
+    for name in zoo.__all__:
+        assert getattr(zoo, name)().output_shape == (N, 1000)
+
+
+def test_norm_layer_may_make_symparams_modules():
+    ours = zoo.resnet18(norm_layer=lambda channels: nn.GroupNorm(32, channels))
+    theirs = torchvision.models.resnet18(
+        norm_layer=lambda channels: torch.nn.GroupNorm(32, channels))
+    assert (ours.params, ours.buffers) == torch_counts(theirs)
+    with pytest.raises(TypeError, match=r"resnet18: `norm_layer` must return a symparams.nn "
+                                        r"module"):
+        zoo.resnet18(norm_layer=torch.nn.BatchNorm2d)
+
+
+def test_symbolic_number_of_classes():
+    K = dims("K")
+    model = zoo.resnet18(num_classes=K)
+    assert model.output_shape == (N, K)
+    assert model.subs(K=10).params == zoo.resnet18(num_classes=10).params
+
+
+@pytest.mark.parametrize("name, kwargs, error, message", [
+    ("resnet50", dict(foo=1), TypeError, "got an unexpected keyword argument 'foo'"),
+    ("resnext50_32x4d", dict(groups=8), ValueError,
+     "parameter 'groups' expected value 32 but got 8"),
+    ("resnet18", dict(groups=2), ValueError, "BasicBlock only supports groups=1"),
+    ("resnet50", dict(replace_stride_with_dilation=[True]), ValueError,
+     "replace_stride_with_dilation should be None or a 3-element tuple"),
+])
+def test_argument_errors_match_torchvision(name, kwargs, error, message):
+    with pytest.raises(error, match=message):
+        getattr(torchvision.models, name)(**kwargs)
+    with pytest.raises(error, match=message):
+        getattr(zoo, name)(**kwargs)
+
+
+def test_torch_module_arguments_are_refused():
+    with pytest.raises(UnknownArgumentError, match="mobilenet_v2\\(\\) got an unexpected "
+                                                   "keyword argument 'block'"):
+        zoo.mobilenet_v2(block=object)
+    with pytest.raises(UnknownArgumentError, match="'conv_stem_configs'"):
+        zoo.vit_b_16(conv_stem_configs=[])
