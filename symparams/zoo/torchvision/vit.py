@@ -61,49 +61,57 @@ class ImageSizeCheck(nn.Module):
         return tuple(input_shape)
 
 
-class ClassToken(nn.Module):
+class _TokenWeight(nn.Module):
+    """A learned weight over ``(N, tokens, hidden_dim)`` tokens; checks their hidden size."""
+
+    def __init__(self, hidden_dim, **sizes):
+        super().__init__()
+        owner = type(self).__name__
+        self._store(**{name: arguments.size(value, owner=owner, argument=name)
+                       for name, value in sizes.items()},
+                    hidden_dim=arguments.size(hidden_dim, owner=owner, argument="hidden_dim"))
+
+    def _hidden(self):
+        return Axis(label("hidden_dim"), self.hidden_dim)
+
+    def input_conditions(self, input_shape):
+        self._expect_rank_in(input_shape, (3,), f"(N, tokens, hidden_dim) to "
+                                                f"{type(self).__name__}")
+        return (Condition.equal(self.hidden_dim, input_shape[2],
+                                "the tokens' last axis must be hidden_dim"),)
+
+
+class ClassToken(_TokenWeight):
     """A learned ``class_token`` of ``(1, 1, hidden_dim)`` put before the patch tokens."""
 
     def __init__(self, hidden_dim):
-        super().__init__()
-        self._store(hidden_dim=arguments.size(hidden_dim, owner="ClassToken",
-                                              argument="hidden_dim"))
+        super().__init__(hidden_dim)
 
     def module_weights(self):
         one = Axis(1, 1)
-        return (Weight("class_token", (one, one, Axis(label("hidden_dim"), self.hidden_dim)),
+        return (Weight("class_token", (one, one, self._hidden()),
                        note="the learned class token, one entry per hidden feature"),)
-
-    def input_conditions(self, input_shape):
-        self._expect_rank_in(input_shape, (3,), "(N, tokens, hidden_dim) to ClassToken")
-        return (Condition.equal(self.hidden_dim, input_shape[2],
-                                "the tokens' last axis must be hidden_dim"),)
 
     def compute_output_shape(self, input_shape):
         n, tokens, hidden = input_shape
         return (n, tokens + 1, hidden)
 
 
-class PositionEmbedding(nn.Module):
+class PositionEmbedding(_TokenWeight):
     """A learned ``pos_embedding`` of ``(1, seq_length, hidden_dim)`` added to the tokens."""
 
     def __init__(self, seq_length, hidden_dim):
-        super().__init__()
-        owner = "PositionEmbedding"
-        self._store(seq_length=arguments.size(seq_length, owner=owner, argument="seq_length"),
-                    hidden_dim=arguments.size(hidden_dim, owner=owner, argument="hidden_dim"))
+        super().__init__(hidden_dim, seq_length=seq_length)
 
     def module_weights(self):
         return (Weight("pos_embedding", (Axis(1, 1), Axis(label("seq_length"), self.seq_length),
-                                         Axis(label("hidden_dim"), self.hidden_dim)),
+                                         self._hidden()),
                        note="a learned embedding per position and hidden feature"),)
 
     def input_conditions(self, input_shape):
-        self._expect_rank_in(input_shape, (3,), "(N, seq_length, hidden_dim) to PositionEmbedding")
-        return (Condition.equal(self.seq_length, input_shape[1],
-                                "the sequence must have seq_length tokens"),
-                Condition.equal(self.hidden_dim, input_shape[2],
-                                "the tokens' last axis must be hidden_dim"))
+        return super().input_conditions(input_shape) + (
+            Condition.equal(self.seq_length, input_shape[1],
+                            "the sequence must have seq_length tokens"),)
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape)
