@@ -77,3 +77,14 @@ def test_substitution_replays_attention_without_weights():
     model = Model(x, out).subs(B=2, T=5, d=8)
     assert model.output_shape == (2, 5, 8)
     assert model.params == 4 * 8 * 9
+
+
+def test_a_private_layer_class_is_named_like_a_public_one():
+    from symparams import nn
+
+    class _Scale(nn.Identity):
+        pass
+
+    x = Tensor((B, d))
+    model = Model(x, _Scale()(_Scale()(x)))
+    assert [b.name for b in model.layers] == ["scale", "scale_1"]

@@ -156,7 +156,7 @@ def test_vision_transformers_match_torchvision(name, device, kwargs):
             out = theirs(torch.zeros(2, 3, size, size))
         hook.remove()
     numeric = ours.subs(N=2)
-    last = [b for b in numeric.layers if b.class_name == "ClassTokenOutput"][0]
+    last = [b for b in numeric.layers if b.name == "class_token_output"][0]
     assert (numeric.output_shape, last.input_shape) == (tuple(out.shape), seen["encoded"])
 
 
@@ -175,7 +175,7 @@ def test_vision_transformer_with_a_symbolic_image_size():
     S = dims("S")
     model = zoo.vit_b_16(image_size=S)
     assert model.input_shape == (N, 3, S, S)
-    token = [b for b in model.layers if b.class_name == "PositionEmbedding"][0]
+    token = [b for b in model.layers if b.name == "position_embedding"][0]
     assert str(token.params) == "768*floor(S/16)**2 + 768"
     numeric = zoo.vit_b_16(image_size=48)
     assert model.subs(S=48).params == numeric.params

@@ -347,8 +347,11 @@ class Namer:
 
 
 def snake_case(name: str) -> str:
-    """Keras's default layer names: ``MaxPooling2D`` -> ``max_pooling2d``."""
-    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
+    """Keras's default layer names: ``MaxPooling2D`` -> ``max_pooling2d``.
+
+    A private class (``_LayerScale``) is named as a public one would be: ``layer_scale``.
+    """
+    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name.lstrip("_"))
     return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
 
 

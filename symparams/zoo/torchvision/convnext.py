@@ -30,7 +30,7 @@ _SETTINGS = {"convnext_tiny": ((96, 192, 384, 768), (3, 3, 9, 3)),
              "convnext_large": ((192, 384, 768, 1536), (3, 3, 27, 3))}
 
 
-class LayerNorm2d(nn.LayerNorm):
+class _LayerNorm2d(nn.LayerNorm):
     """torchvision's LayerNorm2d: a layer norm over the channels of ``(N, C, H, W)``."""
 
     def input_conditions(self, input_shape):
@@ -39,7 +39,7 @@ class LayerNorm2d(nn.LayerNorm):
                                 "normalized_shape must equal the input's channel axis"),)
 
 
-class LayerScale(nn.Module):
+class _LayerScale(nn.Module):
     """A learned per-channel scale, ``layer_scale`` of shape ``(dim, 1, 1)``."""
 
     def __init__(self, dim):
@@ -64,12 +64,12 @@ def _block(x, dim):
     y = nn.Conv2d(dim, dim, 7, padding=3, groups=dim)(x)
     y = nn.LayerNorm(dim, eps=1e-6)(layers.Permute((2, 3, 1))(y))
     y = nn.Linear(4 * dim, dim)(nn.GELU()(nn.Linear(dim, 4 * dim)(y)))
-    y = LayerScale(dim)(layers.Permute((3, 1, 2))(y))
+    y = _LayerScale(dim)(layers.Permute((3, 1, 2))(y))
     return layers.Add()([y, x])
 
 
 def _layer_norm_2d(channels):
-    return LayerNorm2d(channels, eps=1e-6)
+    return _LayerNorm2d(channels, eps=1e-6)
 
 
 def _convnext(builder, num_classes, input_shape, *, stochastic_depth_prob=None,

@@ -12,7 +12,7 @@ per patch plus the class token:
 >>> model = torchvision.vit_b_16(image_size=S)
 >>> model.input_shape, model.output_shape
 ((N, 3, S, S), (N, 1000))
->>> [b.output_shape for b in model.layers if b.class_name == "ClassToken"]
+>>> [b.output_shape for b in model.layers if b.name == "class_token"]
 [(N, floor(S/16)**2 + 1, 768)]
 >>> model.subs(S=384).params
 86859496
@@ -32,7 +32,7 @@ from ._common import _no_more, _norm_factory
 __all__ = ["vit_b_16", "vit_b_32", "vit_l_16", "vit_l_32", "vit_h_14"]
 
 
-class ImageSizeCheck(nn.Module):
+class _ImageSizeCheck(nn.Module):
     """torchvision's check that the image is ``image_size`` square (no weights)."""
 
     no_weights_reason = "it only checks the image size: no weights, 0 parameters"
@@ -66,7 +66,7 @@ class _TokenWeight(nn.Module):
 
     def __init__(self, hidden_dim, **sizes):
         super().__init__()
-        owner = type(self).__name__
+        owner = type(self).__name__.lstrip("_")
         self._store(**{name: arguments.size(value, owner=owner, argument=name)
                        for name, value in sizes.items()},
                     hidden_dim=arguments.size(hidden_dim, owner=owner, argument="hidden_dim"))
@@ -76,12 +76,12 @@ class _TokenWeight(nn.Module):
 
     def input_conditions(self, input_shape):
         self._expect_rank_in(input_shape, (3,), f"(N, tokens, hidden_dim) to "
-                                                f"{type(self).__name__}")
+                                                f"{type(self).__name__.lstrip('_')}")
         return (Condition.equal(self.hidden_dim, input_shape[2],
                                 "the tokens' last axis must be hidden_dim"),)
 
 
-class ClassToken(_TokenWeight):
+class _ClassToken(_TokenWeight):
     """A learned ``class_token`` of ``(1, 1, hidden_dim)`` put before the patch tokens."""
 
     def __init__(self, hidden_dim):
@@ -97,7 +97,7 @@ class ClassToken(_TokenWeight):
         return (n, tokens + 1, hidden)
 
 
-class PositionEmbedding(_TokenWeight):
+class _PositionEmbedding(_TokenWeight):
     """A learned ``pos_embedding`` of ``(1, seq_length, hidden_dim)`` added to the tokens."""
 
     def __init__(self, seq_length, hidden_dim):
@@ -117,7 +117,7 @@ class PositionEmbedding(_TokenWeight):
         return tuple(input_shape)
 
 
-class ClassTokenOutput(nn.Module):
+class _ClassTokenOutput(nn.Module):
     """``x[:, 0]``: the class token's features, ``(N, tokens, hidden)`` to ``(N, hidden)``."""
 
     no_weights_reason = "it selects the first token: no weights, 0 parameters"
@@ -148,7 +148,7 @@ def _vision_transformer(builder, patch_size, num_layers, num_heads, hidden_dim, 
                         attention_dropout=0.0, representation_size=None, norm_layer=None,
                         **kwargs):
     _no_more(builder, kwargs)
-    check = ImageSizeCheck(image_size, patch_size)
+    check = _ImageSizeCheck(image_size, patch_size)
     norm = _layer_norm if norm_layer is None else _norm_factory(builder, norm_layer)
     if input_shape is None:
         image = Tensor((dims("N"), 3, check.image_size, check.image_size))
@@ -156,12 +156,12 @@ def _vision_transformer(builder, patch_size, num_layers, num_heads, hidden_dim, 
         image = Tensor(input_shape)
     x = nn.Conv2d(3, hidden_dim, patch_size, stride=patch_size)(check(image))
     x = layers.Permute((2, 1))(nn.Flatten(2)(x))
-    x = ClassToken(hidden_dim)(x)
+    x = _ClassToken(hidden_dim)(x)
     seq_length = floor_div(check.image_size, patch_size) ** 2 + 1
-    x = nn.Dropout(dropout)(PositionEmbedding(seq_length, hidden_dim)(x))
+    x = nn.Dropout(dropout)(_PositionEmbedding(seq_length, hidden_dim)(x))
     for _ in range(num_layers):
         x = _encoder_block(x, num_heads, hidden_dim, mlp_dim, dropout, attention_dropout, norm)
-    x = ClassTokenOutput()(norm(hidden_dim)(x))
+    x = _ClassTokenOutput()(norm(hidden_dim)(x))
     if representation_size is not None:
         x = nn.Tanh()(nn.Linear(hidden_dim, representation_size)(x))
         hidden_dim = representation_size
