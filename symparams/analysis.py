@@ -59,6 +59,9 @@ def solve_budget(expr, budget, symbol, /, **fixed) -> int:
                             f"too", argument=str(target), value=values[target])
     require_all(expr, values, owner=owner, spare=(target,))
     f = expr.xreplace({s: _integer(v, str(s)) for s, v in values.items()})
+    if f.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+        raise ArgumentError(f"{owner}: with {_listing(values)} the formula has no finite value "
+                            f"(it is {f})", argument=str(target))
     if target not in f.free_symbols:
         raise ArgumentError(f"{owner}: with {_listing(values)} the formula does not depend on "
                             f"{target} (it is {f})", argument=str(target))

@@ -109,8 +109,9 @@ class Comparison:
         Returns a SymPy relational (or ``True``/``False``), or ``None`` where SymPy
         cannot say.
         """
+        if quantity in self._missing:
+            raise UnavailableError(self._missing[quantity])
         if quantity not in self._differences:
-            getattr(self, quantity)  # the reason it is missing
             raise ArgumentError(f"compare: no quantity named {quantity!r} "
                                 f"(quantities: {', '.join(self.quantities)})",
                                 argument="quantity", value=quantity)

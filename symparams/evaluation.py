@@ -103,8 +103,9 @@ def _quotient(np, numerator, denominator, *, exact: bool, divides: bool):
     if divides:
         _check_divisor(np, denominator)
         if exact:
-            quotient, remainder = np.divmod(numerator, denominator)
-            result = quotient if not remainder.any() else (numerator / denominator)
+            exactly = not np.any(np.remainder(numerator, denominator))
+            result = np.floor_divide(numerator, denominator) if exactly else \
+                numerator / denominator
         else:
             result = numerator / denominator
     else:
