@@ -93,7 +93,7 @@ def sweep(expr, mapping=None, /, **values):
         dtype = np.int64
     arrays = [a.astype(dtype) for a in arrays]
     numerator, denominator = (np.broadcast_to(np.asarray(v, dtype=dtype), shape)
-                              for v in compiled.function(np)(*arrays))
+                              for v in compiled.function(np, dtype)(*arrays))
     return _quotient(np, numerator, denominator, exact="f" not in kinds,
                      divides=compiled.denominator != 1)
 
@@ -159,7 +159,8 @@ def _as_array(np, value, name: str):
 def _float_fallback(np, expr, symbols, arrays, shape):
     """Formulas outside integer arithmetic: float64 through lambdify."""
     spelled = expr.replace(sympy.Min, _MIN).replace(sympy.Max, _MAX)
-    function = sympy.lambdify(symbols, spelled, modules=[_implementations(np), "numpy"])
+    function = sympy.lambdify(symbols, spelled,
+                              modules=[_implementations(np, np.float64), "numpy"])
     result = function(*(a.astype(np.float64) for a in arrays))
     return np.array(np.broadcast_to(np.asarray(result, dtype=np.float64), shape))
 
@@ -177,12 +178,12 @@ class _Compiled:
         self.symbols = symbols
         self._functions = {}
 
-    def function(self, np):
-        if "f" not in self._functions:
-            self._functions["f"] = sympy.lambdify(
+    def function(self, np, dtype):
+        if dtype not in self._functions:
+            self._functions[dtype] = sympy.lambdify(
                 self.symbols, [self.numerator, self.denominator],
-                modules=[_implementations(np), "numpy"])
-        return self._functions["f"]
+                modules=[_implementations(np, dtype), "numpy"])
+        return self._functions[dtype]
 
     def peak(self, arrays) -> int:
         """An upper bound on every intermediate value's magnitude, for these values."""
@@ -203,19 +204,26 @@ def _compile(expr, symbols):
     return _Compiled(numerator, denominator, symbols)
 
 
-def _implementations(np) -> dict:
+def _implementations(np, dtype) -> dict:
+    """The integer operations on arrays of ``dtype``.
+
+    Arguments are made arrays of ``dtype`` first: NumPy turns a 0-d result into a
+    Python scalar, which a ufunc would otherwise convert to int64.
+    """
     def floor_div(n, d):
         _check_divisor(np, d)
-        return np.floor_divide(n, d)
+        return np.floor_divide(np.asarray(n, dtype=dtype), d)
 
     def mod(n, d):
         _check_divisor(np, d)
-        return np.mod(n, d)
+        return np.mod(np.asarray(n, dtype=dtype), d)
+
+    def reduce(ufunc):
+        return lambda *a: functools.reduce(ufunc, (np.asarray(x, dtype=dtype) for x in a))
 
     return {"symparams_floor_div": floor_div, "symparams_mod": mod,
-            "symparams_min": lambda *a: functools.reduce(np.minimum, a),
-            "symparams_max": lambda *a: functools.reduce(np.maximum, a),
-            "symparams_abs": np.abs}
+            "symparams_min": reduce(np.minimum), "symparams_max": reduce(np.maximum),
+            "symparams_abs": lambda x: np.abs(np.asarray(x, dtype=dtype))}
 
 
 def _lower(e):
@@ -251,7 +259,7 @@ def _lower(e):
         return func(*(n * (common // int(d)) for n, d in parts)) / common
     if isinstance(e, sympy.Abs):
         n, d = _fraction(_lower(e.args[0]))
-        return _ABS(n) / _ABS(d)
+        return _ABS(n) / (abs(d) if d.is_Integer else _ABS(d))
     raise _Unsupported(e)
 
 

@@ -90,6 +90,7 @@ def test_sweep_broadcasts_a_scalar(expr, hs, w):
 
 @given(formulas, st.lists(st.integers(2**20, 2**62), min_size=1, max_size=6),
        st.integers(2**20, 2**62))
+@example(2 * W * Abs(W - 2), [2**20], 2**31 + 2)  # a 0-d object array decays to a Python int
 def test_sweep_is_exact_beyond_int64(expr, hs, w):
     check_against_exact(expr, np.array(hs), w)
 
@@ -282,6 +283,22 @@ def test_leading_term_dominates(terms):
     big = 10**12
     ratio = exact(expr, d=big, W=3) / exact(term, d=big, W=3)
     assert abs(ratio - 1) < sympy.Rational(1, 10**5), (expr, term)
+
+
+@given(formulas)
+@example(Min(ceiling(H / 2), floor((H + 1) / 2)) * W)
+@example(Max(H * W, H**2 - 5 * H) - floor(H / 3) * H)
+def test_leading_term_is_asymptotic_or_declined(expr):
+    if H not in expr.free_symbols:
+        return
+    try:
+        term = leading_term(expr, H)
+    except ArgumentError:
+        return  # declined: floors at the leading order, or an undecidable Min/Max
+    for big in (10**15, 10**17):
+        value, approximation = exact(expr, H=big, W=7), exact(term, H=big, W=7)
+        if approximation != 0:
+            assert abs(value / approximation - 1) < sympy.Rational(1, 10**6), (expr, term)
 
 
 def test_leading_terms_with_floors_min_max_and_mod():
