@@ -58,7 +58,7 @@ def solve_budget(expr, budget, symbol, /, **fixed) -> int:
         raise ArgumentError(f"{owner}: {target} is the symbol solved for; it cannot be fixed "
                             f"too", argument=str(target), value=values[target])
     require_all(expr, values, owner=owner, spare=(target,))
-    f = expr.xreplace({s: _integer(v, str(s)) for s, v in values.items()})
+    f = expr.xreplace({s: _integer(v, s) for s, v in values.items()})
     if f.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
         raise ArgumentError(f"{owner}: with {_listing(values)} the formula has no finite value "
                             f"(it is {f})", argument=str(target))
@@ -115,13 +115,17 @@ def _budget(budget):
     return sympy.Rational(float(budget))  # the float's exact value
 
 
-def _integer(value, name: str) -> sympy.Integer:
-    if isinstance(value, sympy.Integer):
-        return value
-    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
-        return sympy.Integer(int(value))
-    raise ArgumentTypeError(f"solve_budget: fixed sizes must be integers. Received: "
-                            f"{name}={value!r}", argument=name, value=value)
+def _integer(value, symbol) -> sympy.Integer:
+    name = str(symbol)
+    if isinstance(value, bool) or not isinstance(value, (numbers.Integral, sympy.Integer)):
+        raise ArgumentTypeError(f"solve_budget: fixed sizes must be integers. Received: "
+                                f"{name}={value!r}", argument=name, value=value)
+    value = sympy.Integer(int(value))
+    if (symbol.is_positive and value <= 0) or (symbol.is_nonnegative and value < 0):
+        kind = "positive" if symbol.is_positive else "non-negative"
+        raise ArgumentError(f"solve_budget: {name} is declared {kind}; received {name}={value}",
+                            argument=name, value=value)
+    return value
 
 
 def _exact(result, target, n):

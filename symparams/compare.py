@@ -79,9 +79,9 @@ class Comparison:
             values = [read(model) for model in (a, b)]
             absent = [_name(m) for m, v in zip((a, b), values) if v is None]
             if absent:
+                verb = "has" if len(absent) == 1 else "have"
                 self._missing[name] = (f"compare: {name} is unavailable: "
-                                       f"{' and '.join(absent)} {'has' if len(absent) == 1 else 'have'} "
-                                       f"no {name}")
+                                       f"{' and '.join(absent)} {verb} no {name}")
                 continue
             difference = _simplified(values[1] - values[0])
             self._differences[name] = difference

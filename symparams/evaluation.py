@@ -60,6 +60,11 @@ def sweep(expr, mapping=None, /, **values):
     that fits, Python ints (``dtype=object``) where one could be larger, float64
     otherwise. Pass a model's formula (``model.params``), not the model.
 
+    Values must fit the symbols' assumptions: a size from :func:`~symparams.dims`
+    is a positive integer (whole floats count as integers), and its formulas' floors
+    were simplified by rules that hold only there, so 0, negative or fractional
+    values are refused. Symbols without assumptions take any number.
+
     >>> from symparams import dims, sweep
     >>> d, L = dims("d L")
     >>> sweep(12 * L * d**2, {d: range(256, 1025, 256)}, L=12)
@@ -79,7 +84,8 @@ def sweep(expr, mapping=None, /, **values):
     import numpy as np
 
     symbols = tuple(sorted(bound, key=str))
-    arrays = np.broadcast_arrays(*(_as_array(np, bound[s], str(s)) for s in symbols))
+    arrays = np.broadcast_arrays(*(_in_domain(np, s, _as_array(np, bound[s], str(s)))
+                                   for s in symbols))
     shape = arrays[0].shape if arrays else ()
     compiled = _compile(expr, symbols)
     if compiled is None:
@@ -154,6 +160,31 @@ def _as_array(np, value, name: str):
         return np.vectorize(int, otypes=[object])(array) if array.size else array
     raise ArgumentTypeError(f"sweep: values must be ints, floats, ranges, lists or NumPy arrays "
                             f"of numbers. Received: {name}={value!r}", argument=name, value=value)
+
+
+def _in_domain(np, symbol, array):
+    """``array`` checked against ``symbol``'s assumptions; integral floats of an integer as ints.
+
+    A formula built for positive-integer sizes may have been simplified by rules that
+    hold only there, so values outside are refused rather than evaluated.
+    """
+    if not array.size:
+        return array
+    name = str(symbol)
+    if symbol.is_integer and array.dtype.kind == "f":
+        if not (np.isfinite(array).all() and (array == np.floor(array)).all()):
+            odd = array[~(np.isfinite(array) & (array == np.floor(array)))].flat[0].item()
+            raise ArgumentError(f"sweep: {name} is an integer size; received a value that is "
+                                f"not a whole number: {name}={odd!r}", argument=name, value=odd)
+        array = np.vectorize(int, otypes=[object])(array) \
+            if np.abs(array).max() > _INT64_MAX else array.astype(np.int64)
+    smallest = array.min()
+    smallest = smallest.item() if hasattr(smallest, "item") else smallest
+    if (symbol.is_positive and smallest <= 0) or (symbol.is_nonnegative and smallest < 0):
+        kind = "positive" if symbol.is_positive else "non-negative"
+        raise ArgumentError(f"sweep: {name} is declared {kind}; received {name}={smallest!r}",
+                            argument=name, value=smallest)
+    return array
 
 
 def _float_fallback(np, expr, symbols, arrays, shape):

@@ -26,7 +26,7 @@ from .errors import ArgumentError, ArgumentTypeError
 
 
 def as_formula(value, *, owner: str, argument: str = "expr") -> sympy.Expr:
-    """``value`` as a SymPy expression: an int or an expression; a model is pointed to ``.params``."""
+    """``value`` as a SymPy expression (an int or an expression); a model gets a hint."""
     if isinstance(value, sympy.Expr):
         return value
     if isinstance(value, int) and not isinstance(value, bool):
@@ -68,7 +68,7 @@ def symbol_of(expr: sympy.Expr, key, *, owner: str, argument: str = "symbol") ->
 
 
 def bind(expr: sympy.Expr, given: dict, *, owner: str) -> dict:
-    """``{symbol: value}`` for keys that are symbols of ``expr`` or their names; values untouched."""
+    """``{symbol: value}`` for keys that are symbols of ``expr`` or their names."""
     bound = {}
     for key, value in given.items():
         symbol = symbol_of(expr, key, owner=owner, argument=str(key))

@@ -120,7 +120,10 @@ def test_sweep_shapes_values_and_dtypes():
     assert sweep(sympy.Integer(7)).tolist() == 7
     assert sweep(H / 2, H=[2, 4]).dtype == np.int64  # every value an integer
     assert sweep(H / 2, H=[1, 4]).tolist() == [0.5, 2.0]
-    assert sweep(H + 1, H=np.array([1.5, 2.0])).tolist() == [2.5, 3.0]
+    x = sympy.Symbol("x")
+    assert sweep(floor(x) + 1, x=np.array([1.5, -2.0])).tolist() == [2.0, -1.0]
+    assert sweep(H + 1, H=np.array([1.0, 2.0])).tolist() == [2, 3]  # whole floats: exact ints
+    assert sweep(H + 1, H=[2.0**70]).tolist() == [2**70 + 1]
     assert sweep(sympy.sqrt(H), H=[4, 9]).tolist() == [2.0, 3.0]
     assert sweep(Min(H, 3) * 0.5, H=[1, 6]).tolist() == [0.5, 1.5]
     assert sweep(H + 1, {H: [1, 2]}).tolist() == [2, 3]
@@ -159,6 +162,11 @@ def test_sweep_errors_name_what_is_wrong():
         sweep(H + 1, H=[True, False])
     with pytest.raises(ArgumentTypeError, match="not formulas"):
         sweep(H + 1, H=W)
+    with pytest.raises(ArgumentError, match=r"sweep: H is an integer size; received a value "
+                                            r"that is not a whole number: H=2.5"):
+        sweep(H + 1, H=[1.0, 2.5])
+    with pytest.raises(ArgumentError, match="sweep: H is declared positive; received H=0"):
+        sweep(H + 1, H=range(0, 3))
     with pytest.raises(ArgumentError, match="divides by zero"):
         sweep(floor(H / (W - 1)), H=3, W=[1, 2])
     with pytest.raises(ArgumentError, match="divides by zero"):
@@ -243,6 +251,8 @@ def test_solve_budget_errors():
         solve_budget(H, float("inf"), H)
     with pytest.raises(ArgumentTypeError, match=r"fixed sizes must be integers. Received: W=2.5"):
         solve_budget(H * W, 10, H, W=2.5)
+    with pytest.raises(ArgumentError, match="W is declared positive; received W=0"):
+        solve_budget(H * W + H, 10, H, W=0)
     with pytest.raises(ArgumentError, match=r"with W = 1 the formula has no finite value \(it "
                                             r"is zoo\)"):
         solve_budget(H / (W - 1), 10, H, W=1)
