@@ -72,12 +72,15 @@ def solve_budget(expr, budget, symbol, /, **fixed) -> int:
             seen[n] = _exact(f.xreplace({target: sympy.Integer(n)}), target, n)
         return seen[n]
 
-    if value(1) > limit:
+    def fits(n: int) -> bool:
+        return _less_equal(value(n), limit, target, n)
+
+    if not fits(1):
         raise ArgumentError(f"{owner}: no positive {target} fits: at {target} = 1 the formula is "
                             f"{_short(value(1))} > {_short(limit)}", argument="budget",
                             value=budget)
     low, high = 1, 2
-    while value(high) <= limit:
+    while fits(high):
         if high >= _SEARCH_LIMIT:
             raise ArgumentError(f"{owner}: the formula stays within the budget up to {target} = "
                                 f"2**{_SEARCH_LIMIT.bit_length() - 1}: it does not grow without "
@@ -85,7 +88,7 @@ def solve_budget(expr, budget, symbol, /, **fixed) -> int:
         low, high = high, 2 * high
     while high - low > 1:
         middle = (low + high) // 2
-        low, high = (middle, high) if value(middle) <= limit else (low, middle)
+        low, high = (middle, high) if fits(middle) else (low, middle)
     if low > 1:
         value(low - 1)
     _check_monotone(seen, target, owner)
@@ -95,7 +98,7 @@ def solve_budget(expr, budget, symbol, /, **fixed) -> int:
 def _check_monotone(seen: dict, target, owner: str) -> None:
     points = sorted(seen.items())
     for (a, fa), (b, fb) in zip(points, points[1:]):
-        if fa > fb:
+        if not _less_equal(fa, fb, target, b):
             raise ArgumentError(f"{owner}: the formula is not non-decreasing in {target}: it is "
                                 f"{_short(fa)} at {target} = {a} but {_short(fb)} at {target} = "
                                 f"{b}", argument=str(target))
@@ -129,10 +132,19 @@ def _integer(value, symbol) -> sympy.Integer:
 
 
 def _exact(result, target, n):
-    if not (result.is_Rational or (result.is_Number and result.is_real)):
+    if result.free_symbols or not (result.is_extended_real and result.is_finite):
         raise ArgumentError(f"solve_budget: the formula has no real value at {target} = {n} "
                             f"(it is {result})", argument=str(target))
     return result
+
+
+def _less_equal(a, b, target, n) -> bool:
+    """``a <= b`` for exact real numbers, decided by SymPy (an error where it cannot)."""
+    decided = a <= b
+    if decided not in (sympy.true, sympy.false):
+        raise ArgumentError(f"solve_budget: SymPy cannot compare {a} with {b} (at {target} = "
+                            f"{n})", argument=str(target))
+    return bool(decided)
 
 
 def _short(number) -> str:

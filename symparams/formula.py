@@ -20,6 +20,8 @@ symparams.errors.ArgumentError: sweep: the formula has no symbol named 'C' (its 
 
 from __future__ import annotations
 
+import numbers
+
 import sympy
 
 from .errors import ArgumentError, ArgumentTypeError
@@ -29,8 +31,8 @@ def as_formula(value, *, owner: str, argument: str = "expr") -> sympy.Expr:
     """``value`` as a SymPy expression (an int or an expression); a model gets a hint."""
     if isinstance(value, sympy.Expr):
         return value
-    if isinstance(value, int) and not isinstance(value, bool):
-        return sympy.Integer(value)
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return sympy.Integer(int(value))
     hint = ""
     if hasattr(value, "params"):
         hint = "; for a model or layer pass one of its formulas, e.g. model.params"

@@ -225,6 +225,11 @@ def test_solve_budget_on_gpt():
     assert solve_budget(params, sympy.Rational(124439808), L, V=50257, T=1024, d=768) == 12
 
 
+def test_solve_budget_with_irrational_values():
+    n = solve_budget(sympy.sqrt(H) * 1000 + H, 10**6, H)
+    assert exact(sympy.sqrt(H) * 1000 + H, H=n) <= 10**6 < exact(sympy.sqrt(H) * 1000 + H, H=n + 1)
+
+
 def test_solve_budget_with_floors_is_exact_at_large_sizes():
     expr = floor(H**2 / 3) + ceiling(H / 7)
     budget = 10**30
