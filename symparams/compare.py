@@ -75,13 +75,13 @@ class Comparison:
                     argument=which, value=model)
         self.a, self.b = a, b
         self._differences, self.positive, self.notes, self._missing = {}, {}, {}, {}
-        for name, read in _QUANTITIES:
+        for name, read, source in _QUANTITIES:
             values = [read(model) for model in (a, b)]
             absent = [_name(m) for m, v in zip((a, b), values) if v is None]
             if absent:
                 verb = "has" if len(absent) == 1 else "have"
                 self._missing[name] = (f"compare: {name} is unavailable: "
-                                       f"{' and '.join(absent)} {verb} no {name}")
+                                       f"{' and '.join(absent)} {verb} no {source}")
                 continue
             difference = _simplified(values[1] - values[0])
             self._differences[name] = difference
@@ -142,10 +142,11 @@ def _output_elements(model):
     return sympy.Add(*(sympy.Mul(*s) for s in shapes))
 
 
-_QUANTITIES = (
-    ("params", lambda model: model.params),
-    ("output_elements", _output_elements),
-    ("flops", lambda model: getattr(model, "flops", None)),
+_QUANTITIES = (  # name, how to read it, what a model lacks when it cannot be read
+    ("params", lambda model: model.params, "params"),
+    ("output_elements", _output_elements,
+     "output shape (a module has one once called on a tensor: compare Models)"),
+    ("flops", lambda model: getattr(model, "flops", None), "flops"),
 )
 
 

@@ -433,3 +433,17 @@ def test_public_names():
     for name in ("sweep", "solve_budget", "leading_term", "scaling_exponent", "sensitivity",
                  "compare", "plot"):
         assert name in symparams.__all__ and callable(getattr(symparams, name))
+
+
+def test_compare_torch_modules_and_bound_layers():
+    from symparams import nn
+    change = compare(nn.Linear(d, d), nn.Linear(d, 2 * d))
+    assert change.params == d * (d + 1) and change.positive["params"] == sympy.true
+    with pytest.raises(UnavailableError, match="Linear and Linear have no output shape"):
+        change.output_elements
+    model = reference_cnn()
+    first, second = model.layers[0], model.layers[3]
+    layer_change = compare(first, second)
+    assert sympy.expand(layer_change.params - (second.params - first.params)) == 0
+    assert sympy.expand(layer_change.output_elements -
+                        (sympy.Mul(*second.output_shape) - sympy.Mul(*first.output_shape))) == 0
