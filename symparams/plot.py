@@ -10,11 +10,14 @@
 
 matplotlib is an optional extra (``pip install symparams[plot]``), imported
 only when a plot is made. Figures are drawn on matplotlib's Agg canvas without
-pyplot: no window, no display needed, and pyplot's global state is untouched.
+pyplot: no window, no display needed, and pyplot's global state is untouched;
+in Jupyter the returned figure shows itself as a PNG.
 """
 
 from __future__ import annotations
 
+import functools
+import io
 import numbers
 
 import sympy
@@ -87,14 +90,28 @@ def plot(what, /, over, values=None, *, path=None, loglog=None, labels=None, **f
 def _figure():
     try:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
     except ImportError:
         raise MissingDependencyError(
             "plot: symparams.plot needs matplotlib, which is not installed; install it with "
             "pip install 'symparams[plot]'") from None
-    figure = Figure(figsize=(6.4, 4.8), layout="constrained")
+    figure = _figure_class()(figsize=(6.4, 4.8), layout="constrained")
     FigureCanvasAgg(figure)
     return figure
+
+
+@functools.cache
+def _figure_class():
+    from matplotlib.figure import Figure
+
+    class PlotFigure(Figure):
+        """A matplotlib Figure that Jupyter shows as a PNG (pyplot never manages it)."""
+
+        def _repr_png_(self) -> bytes:
+            buffer = io.BytesIO()
+            self.savefig(buffer, format="png", dpi=100)
+            return buffer.getvalue()
+
+    return PlotFigure
 
 
 def _formula(item):

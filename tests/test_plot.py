@@ -106,8 +106,13 @@ def test_plot_errors():
         plot([], over="H")
 
 
+def test_the_figure_shows_itself_in_jupyter():
+    png = plot(d**2, over=d, values=[1, 2, 3])._repr_png_()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
+
+
 def test_missing_matplotlib_is_a_clear_error(monkeypatch):
-    monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
+    monkeypatch.setitem(sys.modules, "matplotlib.backends.backend_agg", None)
     with pytest.raises(MissingDependencyError, match=r"pip install 'symparams\[plot\]'") as info:
         plot(d**2, over=d, values=[1, 2])
     assert isinstance(info.value, ImportError)
