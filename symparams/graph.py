@@ -121,7 +121,8 @@ def apply(layer: Layer, inputs, structure=None, **options):
         outputs = [(inputs[0].shape[0], *shape) for shape in outputs]
         whole = tuple(t.shape for t in inputs)
         bound = BoundLayer(layer, bound.name, whole if layer.multiple_inputs else whole[0],
-                           outputs if several else outputs[0], bound.weights, bound.conditions)
+                           outputs if several else outputs[0], bound.weights, bound.conditions,
+                           bound.options, inputs[0].shape[0])
     tensors = record(layer, bound, inputs, outputs, batched=inputs[0].batched, kwargs=options)
     if not several:
         return tensors[0]
@@ -180,6 +181,22 @@ class Model(BaseModel):
     @property
     def layers(self) -> tuple[BoundLayer, ...]:
         return self._bound
+
+    def _compute_calls(self, input_grad: bool = False) -> list:
+        """Every call (a layer called twice works twice), with whether its input needs a grad."""
+        from .compute import layer_terms, makes_grad
+        names = {b.layer: b.name for b in self._bound}
+        requires = {t: input_grad for t in self.inputs}
+        counted: dict = {}
+        found = []
+        for node in self._nodes:
+            grad = any(requires.get(t, False) for t in node.inputs)
+            n = counted[node.layer] = counted.get(node.layer, -1) + 1
+            name = names[node.layer] + (f"[{n}]" if n else "")
+            found.append((name, layer_terms(node.bound, grad), grad))
+            for tensor in node.outputs:
+                requires[tensor] = grad or makes_grad(node.bound)
+        return found
 
     @property
     def input_shape(self):

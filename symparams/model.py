@@ -93,6 +93,29 @@ class BaseModel:
                     raise err.in_layer(f"'{bound.name}' ({bound.class_name})") from None
         return tuple(kept)
 
+    @property
+    def macs(self) -> sympy.Expr:
+        """Multiply-accumulates of a forward pass (see :mod:`symparams.compute`)."""
+        from .compute import macs
+        return macs(self)
+
+    @property
+    def flops(self) -> sympy.Expr:
+        """FLOPs of a forward pass by the default convention: 2·MACs, bias adds excluded.
+
+        Per example for Keras-style models (batch excluded), for the whole
+        tensors for PyTorch-style ones; :func:`symparams.flops` for other conventions.
+        """
+        if "flops" not in self._totals:
+            from .compute import flops
+            self._totals["flops"] = flops(self)
+        return self._totals["flops"]
+
+    def _compute_calls(self, input_grad: bool = False) -> list:
+        """``(layer name, compute terms, input requires grad)`` for every layer call, in order."""
+        from .compute import sequence_calls
+        return sequence_calls(self.layers, input_grad)
+
     def count_params(self) -> sympy.Expr:
         """Keras's name for :attr:`params`."""
         return self.params

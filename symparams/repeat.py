@@ -85,6 +85,11 @@ class Nested(Layer):
     def declare_weights(self, input_shape):
         return block_parts(self.model, input_shape)[2]
 
+    def compute_terms(self, input_shape, output_shape, weights, *, input_grad=True, **options):
+        """The model's calls, each named ``layer.term``."""
+        from .compute import nested_terms
+        return nested_terms(self.model, input_grad)
+
     def compute_output_shape(self, input_shape):
         return block_parts(self.model, input_shape)[1]
 
@@ -137,6 +142,16 @@ class Repeat(Layer):
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape)
+
+    def compute_terms(self, input_shape, output_shape, weights, *, input_grad=True, **options):
+        """``L`` times the block's terms (the first copy's input gradient as the input's)."""
+        from .compute import layer_terms, nested_terms, repeated, with_input_grad
+        if isinstance(self.block, BaseModel):
+            return repeated(nested_terms(self.block, input_grad),
+                            nested_terms(self.block, True), self.L)
+        terms = layer_terms(self.block.bind(input_shape), input_grad)
+        return repeated(tuple(with_input_grad(t, input_grad) for t in terms),
+                        tuple(with_input_grad(t, True) for t in terms), self.L)
 
     @property
     def no_weights_reason(self) -> str:

@@ -28,7 +28,10 @@ import sympy
 from sympy import Add, Integer, Mul
 from sympy.core.parameters import distribute
 
-__all__ = ["Axis", "Weight", "count", "label", "per_group", "window_axes"]
+__all__ = ["Axis", "ROLES", "Weight", "count", "label", "per_group", "window_axes"]
+
+#: How a forward pass can use a weight (see :class:`Weight`).
+ROLES = ("product", "bias", "elementwise", "lookup", "state")
 
 
 @lru_cache(maxsize=None)
@@ -60,6 +63,17 @@ class Weight:
     counts (Kaplan et al.'s N) leave out. ``tied_to`` names the weight this one
     is (``"wte.weight"``): a tied weight is counted once, where it is made, and
     adds no entries here.
+
+    ``role`` says how a forward pass uses each entry, for compute (see
+    :mod:`symparams.compute`): ``"product"`` (multiply-accumulated once per
+    position it serves: a Dense kernel on a ``(T, d)`` input is used ``T``
+    times, a convolution kernel once per output position, a transposed
+    convolution's once per input position), ``"bias"`` (added once per
+    position), ``"elementwise"`` (norm scales and offsets, PReLU slopes: 0 MACs),
+    ``"lookup"`` (embedding tables: 0 MACs) or ``"state"`` (running statistics:
+    0 MACs). ``uses`` is that number of positions; None leaves it to the layer
+    (:meth:`~symparams.layers.Layer.weight_uses`). A weight without a role
+    makes its layer's compute unknown, never 0.
     """
 
     name: str
@@ -69,6 +83,8 @@ class Weight:
     buffer: bool = False
     embedding: bool = False
     tied_to: str = ""
+    role: str = ""
+    uses: sympy.Expr | None = None
 
     def prefixed(self, prefix: str) -> "Weight":
         """The same weight named inside a container: ``block.kernel``."""

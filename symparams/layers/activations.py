@@ -64,6 +64,7 @@ def activation_output_shape(activation, shape: tuple) -> tuple:
 
 
 class _Elementwise(Layer):
+    no_macs_reason = "elementwise work: 0 MACs by the default convention"
     no_weights_reason = "it applies a fixed function to each entry: no weights, 0 parameters"
 
     def compute_output_shape(self, input_shape):
@@ -146,6 +147,8 @@ class ELU(_Elementwise):
 class PReLU(Layer):
     """Leaky ReLU with a learned slope per entry (batch excluded); ``shared_axes`` share it."""
 
+    no_macs_reason = "elementwise work: 0 MACs by the default convention"
+
     ignored_arguments = frozenset({"alpha_initializer", "alpha_regularizer",
                                    "alpha_constraint"})
 
@@ -164,7 +167,7 @@ class PReLU(Layer):
                                  f"{len(shape) + 1} (batch included)")
             shape[axis - 1] = sympy.Integer(1)
         axes = tuple(Axis(label(f"n_{i}"), s) for i, s in enumerate(shape, 1))
-        return (Weight("alpha", axes, note="a learned negative slope per entry"),)
+        return (Weight("alpha", axes, note="a learned negative slope per entry", role="elementwise"),)
 
     def compute_output_shape(self, input_shape):
         self.declare_weights(input_shape)

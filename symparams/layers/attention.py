@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 from .. import arguments
+from ..compute import attention_products, positions
 from ..conditions import Condition
 from ..errors import ShapeError
 from ..weights import Axis, Weight, label
@@ -34,6 +35,7 @@ class MultiHeadAttention(Layer):
 
     multiple_inputs = True
     ignored_arguments = _OPTIONS
+    compute_options = frozenset({"use_causal_mask"})
 
     def __init__(self, num_heads, key_dim, value_dim=None, use_bias=True, output_shape=None,
                  use_gate=False, **kwargs):
@@ -62,12 +64,15 @@ class MultiHeadAttention(Layer):
         value_dim = Axis(label("value_dim"), self.value_dim)
 
         def projection(name, source, size, what):
+            uses = positions(source)
             weights = [Weight(f"{name}.kernel", (Axis(label(f"{name}_features"), source[-1]),
                                                  heads, size),
-                              note=f"projects the {what} into each head")]
+                              note=f"projects the {what} into each head", role="product",
+                              uses=uses)]
             if self.use_bias:
                 weights.append(Weight(f"{name}.bias", (heads, size),
-                                      note=f"a bias per head and {what} feature"))
+                                      note=f"a bias per head and {what} feature", role="bias",
+                                      uses=uses))
             return weights
 
         weights = (projection("query", query, key_dim, "query")
@@ -77,10 +82,19 @@ class MultiHeadAttention(Layer):
         weights += projection("value", value, value_dim, "value")
         out = tuple(Axis(label("output_dim"), s) for s in self._out(query))
         weights.append(Weight("attention_output.kernel", (heads, value_dim, *out),
-                              note="projects the heads' values back out"))
+                              note="projects the heads' values back out", role="product",
+                              uses=positions(query)))
         if self.use_bias:
-            weights.append(Weight("attention_output.bias", out, note="the output's bias"))
+            weights.append(Weight("attention_output.bias", out, note="the output's bias",
+                                  role="bias", uses=positions(query)))
         return tuple(weights)
+
+    def declare_products(self, input_shapes, output_shape, use_causal_mask=False, **options):
+        """QKᵀ and AV: every query position against every key position, in every head."""
+        query, _, key = input_shapes
+        return attention_products(positions(query), positions(key),
+                                  self.num_heads * self.key_dim,
+                                  self.num_heads * self.value_dim, causal=use_causal_mask)
 
     def input_conditions(self, input_shapes):
         query, value, key = input_shapes
@@ -108,4 +122,6 @@ class MultiHeadAttention(Layer):
                                        f"MultiHeadAttention: {sorted(unknown)}",
                                        argument=sorted(unknown)[0], value=kwargs)
         options = {"return_attention_scores": True} if return_attention_scores else {}
+        if kwargs.get("use_causal_mask"):
+            options["use_causal_mask"] = True
         return apply(self, (query, value, key if key is not None else value), tuple, **options)

@@ -59,6 +59,11 @@ class Layer:
     multiple_inputs: ClassVar[bool] = False
     #: Keyword arguments of a call that change nothing symparams computes.
     call_arguments: ClassVar[frozenset] = frozenset({"training", "mask"})
+    #: For layers that multiply nothing (activations, pooling, reshapes): why their MACs are
+    #: 0, in one sentence. A layer with neither weights, products nor this is unknown.
+    no_macs_reason: ClassVar[str] = ""
+    #: Call options that change only the compute (a causal mask), not the shapes.
+    compute_options: ClassVar[frozenset] = frozenset()
 
     def __init__(self, *, name=None, trainable=True, input_shape=None, input_dim=None,
                  batch_input_shape=None, tied=None, **kwargs):
@@ -209,6 +214,31 @@ class Layer:
         """
         return ()
 
+    def weight_uses(self, weight, input_shape, output_shape, **options) -> sympy.Expr:
+        """At how many positions a ``product`` or ``bias`` weight without ``uses`` is used."""
+        from ..compute import unknown
+        raise unknown(self, "it does not say at how many positions its weights are used")
+
+    def declare_products(self, input_shape, output_shape, **options) -> tuple:
+        """Products that are not weights (attention's QKᵀ and AV), as compute terms."""
+        return ()
+
+    def compute_terms(self, input_shape, output_shape, weights, *, input_grad=True,
+                      **options) -> tuple:
+        """Every compute term (:class:`symparams.compute.Term`) of one call of this layer.
+
+        By default: the declared weights, each used as its role says, and
+        :meth:`declare_products`. A layer with none of weights, products and
+        :attr:`no_macs_reason` has no compute formula (an error, never 0).
+        """
+        from ..compute import unknown, weight_terms
+        terms = weight_terms(self, input_shape, output_shape, weights, **options)
+        terms += tuple(self.declare_products(input_shape, output_shape, **options))
+        if not weights and type(self).declare_products is Layer.declare_products and \
+                not self.no_macs_reason:
+            raise unknown(self)
+        return terms
+
     def count_params(self, input_shape: tuple) -> sympy.Expr:
         """Number of weight entries for ``input_shape``."""
         return count(w for w in self._weights(input_shape) if not w.buffer)
@@ -248,9 +278,10 @@ class Layer:
             input_shape = tuple(_as_shape(s, owner) for s in input_shape)
         else:
             input_shape = _as_shape(input_shape, owner)
+        shape_options = {k: v for k, v in options.items() if k not in self.compute_options}
         try:
             conditions = settle(self.input_conditions(input_shape))
-            output = self.compute_output_shape(input_shape, **options)
+            output = self.compute_output_shape(input_shape, **shape_options)
             if isinstance(output, list):
                 output_shape = [_as_shape(s, owner) for s in output]
                 for shape in output_shape:
@@ -261,7 +292,7 @@ class Layer:
             weights = self._weights(input_shape)
         except ShapeError as err:
             raise err.in_layer(f"'{name}' ({owner})") from None
-        return BoundLayer(self, name, input_shape, output_shape, weights, conditions)
+        return BoundLayer(self, name, input_shape, output_shape, weights, conditions, options)
 
     # -- helpers for subclasses -------------------------------------------------------------
 
@@ -283,21 +314,40 @@ class BoundLayer:
     access falls through to the layer's arguments (``bound.filters``).
     """
 
-    __slots__ = ("layer", "name", "input_shape", "output_shape", "weights", "conditions")
+    __slots__ = ("layer", "name", "input_shape", "output_shape", "weights", "conditions",
+                 "options", "batch")
 
     def __init__(self, layer: Layer, name: str, input_shape: tuple, output_shape: tuple,
-                 weights: tuple[Weight, ...], conditions: tuple[Condition, ...] = ()):
+                 weights: tuple[Weight, ...], conditions: tuple[Condition, ...] = (),
+                 options: dict | None = None, batch=None):
         self.layer = layer
         self.name = name
         self.input_shape = input_shape
         self.output_shape = output_shape
         self.weights = weights
         self.conditions = conditions
+        #: The call's options (attention scores returned, a causal mask), as bound.
+        self.options = dict(options or {})
+        #: For a Keras layer called on a PyTorch-style tensor: the batch axis's size, which
+        #: the shapes include and the layer's own formulas do not.
+        self.batch = batch
 
     def renamed(self, name: str) -> "BoundLayer":
         """The same binding under another name (models name layers when they assemble)."""
         return BoundLayer(self.layer, name, self.input_shape, self.output_shape, self.weights,
-                          self.conditions)
+                          self.conditions, self.options, self.batch)
+
+    @property
+    def macs(self) -> sympy.Expr:
+        """Multiply-accumulates of this call (see :mod:`symparams.compute`)."""
+        from ..compute import macs
+        return macs(self)
+
+    @property
+    def flops(self) -> sympy.Expr:
+        """FLOPs of this call by the default convention: 2·MACs, bias adds excluded."""
+        from ..compute import flops
+        return flops(self)
 
     @property
     def params(self) -> sympy.Expr:

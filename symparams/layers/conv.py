@@ -15,12 +15,14 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from sympy import Mul
+
 from .. import arguments
 from ..errors import ArgumentError, ShapeError
 from ..intmath import conv_output_length
 from ..weights import Axis, label, per_group, Weight, window_axes
 from . import _spatial
-from ._spatial import join_channels, split_input
+from ._spatial import join_channels, split_channels, split_input
 from .activations import activation_name, activation_output_shape
 from .base import Layer
 
@@ -97,22 +99,27 @@ class BaseConv(Layer):
         filters = Axis(label("filters"), self.filters)
         shape = " x ".join(str(k) for k in self.kernel_size)
         kernel = Weight("kernel", (*window, per_filter, filters),
-                        note=f"a {shape} window over {reach}, for each filter")
+                        note=f"a {shape} window over {reach}, for each filter", role="product")
         weights = [kernel]
         if self.lora_rank is not None:
             rank = Axis(label("lora_rank"), self.lora_rank)
             weights = [
                 Weight("kernel", kernel.axes, trainable=False,
-                       note=kernel.note + "; frozen by LoRA"),
+                       note=kernel.note + "; frozen by LoRA", role="product"),
                 Weight("lora_kernel_a", (*window, per_filter, rank),
-                       note="low-rank factor A of the kernel update"),
+                       note="low-rank factor A of the kernel update", role="product"),
                 Weight("lora_kernel_b", (rank, filters),
-                       note="low-rank factor B of the kernel update"),
+                       note="low-rank factor B of the kernel update", role="product"),
             ]
         if self.use_bias:
             weights.append(Weight("bias", (filters,),
-                                  note="one bias per filter, not one shared by all filters"))
+                                  note="one bias per filter, not one shared by all filters",
+                                  role="bias"))
         return tuple(weights)
+
+    def weight_uses(self, weight, input_shape, output_shape, **options):
+        """Every weight is used once per output position (grouped kernels are per group)."""
+        return Mul(*split_channels(output_shape, self.data_format)[0])
 
 
 class Conv1D(BaseConv):

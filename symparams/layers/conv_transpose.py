@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from sympy import Mul
+
 from .. import arguments
 from ..errors import ArgumentError
 from ..intmath import conv_transpose_output_length
@@ -93,11 +95,17 @@ class BaseConvTranspose(Layer):
         shape = " x ".join(str(k) for k in self.kernel_size)
         weights = [Weight("kernel", (*window, filters, Axis(label("in_channels"), channels)),
                           note=f"a {shape} window spread from each input channel, "
-                               f"for each filter")]
+                               f"for each filter", role="product")]
         if self.use_bias:
             weights.append(Weight("bias", (filters,),
-                                  note="one bias per filter, not one shared by all filters"))
+                                  note="one bias per filter, not one shared by all filters",
+                                  role="bias"))
         return tuple(weights)
+
+    def weight_uses(self, weight, input_shape, output_shape, **options):
+        """The kernel is spread from every input position; the bias added at every output one."""
+        shape = output_shape if weight.role == "bias" else input_shape
+        return Mul(*_spatial.split_channels(shape, self.data_format)[0])
 
 
 class Conv1DTranspose(BaseConvTranspose):

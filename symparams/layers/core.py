@@ -20,6 +20,7 @@ import sympy
 
 from .. import arguments
 from ..errors import ArgumentError, ShapeError
+from ..compute import positions
 from ..weights import Axis, Weight, label
 from .activations import activation_name, activation_output_shape
 from .base import Layer, format_shape
@@ -58,23 +59,33 @@ class Dense(Layer):
         features = Axis(label("in_features"), input_shape[-1])
         units = Axis(label("units"), self.units)
         kernel = Weight("kernel", (features, units),
-                        note="one weight per input feature, for each unit")
+                        note="one weight per input feature, for each unit", role="product")
         weights = [kernel]
         if self.lora_rank is not None:
             rank = Axis(label("lora_rank"), self.lora_rank)
             weights = [
-                Weight("kernel", kernel.axes, trainable=False, note=kernel.note + "; frozen by LoRA"),
-                Weight("lora_kernel_a", (features, rank), note="low-rank factor A of the update"),
-                Weight("lora_kernel_b", (rank, units), note="low-rank factor B of the update"),
+                Weight("kernel", kernel.axes, trainable=False, note=kernel.note + "; frozen by LoRA",
+                       role="product"),
+                Weight("lora_kernel_a", (features, rank), note="low-rank factor A of the update",
+                       role="product"),
+                Weight("lora_kernel_b", (rank, units), note="low-rank factor B of the update",
+                       role="product"),
             ]
         if self.use_bias:
             weights.append(Weight("bias", (units,),
-                                  note="one bias per unit, not one shared by all units"))
+                                  note="one bias per unit, not one shared by all units",
+                                  role="bias"))
         return tuple(weights)
+
+    def weight_uses(self, weight, input_shape, output_shape, **options):
+        """Every weight is used once per position: each entry of the axes before the last."""
+        return positions(input_shape)
 
 
 class Flatten(Layer):
     """Flattens everything but the batch axis into one axis."""
+
+    no_macs_reason = "it only moves, repeats or drops entries: 0 MACs"
 
     no_weights_reason = "it only rearranges entries into one axis: no weights, 0 parameters"
 
@@ -88,6 +99,8 @@ class Flatten(Layer):
 
 class Reshape(Layer):
     """Reshapes to ``target_shape`` (batch excluded); one entry may be -1 (inferred)."""
+
+    no_macs_reason = "it only moves, repeats or drops entries: 0 MACs"
 
     no_weights_reason = "it only rearranges entries: no weights, 0 parameters"
 

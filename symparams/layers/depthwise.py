@@ -71,13 +71,17 @@ class _Window(Layer):
                      for n, k, s, d in zip(spatial, self.kernel_size, self.strides,
                                            self.dilation_rate))
 
+    def weight_uses(self, weight, input_shape, output_shape, **options):
+        """Every weight is used once per output position (the depthwise kernel per channel)."""
+        return sympy.Mul(*_spatial.split_channels(output_shape, self.data_format)[0])
+
     def _depthwise_kernel(self, channels, name: str) -> Weight:
         window = window_axes(self.kernel_size)
         shape = " x ".join(str(k) for k in self.kernel_size)
         return Weight(name, (*window, Axis(label("in_channels"), channels),
                              Axis(label("depth_multiplier"), self.depth_multiplier)),
                       note=f"a {shape} window over one input channel, "
-                           f"depth_multiplier times per channel")
+                           f"depth_multiplier times per channel", role="product")
 
 
 class BaseDepthwiseConv(_Window):
@@ -105,7 +109,8 @@ class BaseDepthwiseConv(_Window):
         if self.use_bias:
             outputs = Axis(label("in_channels") * label("depth_multiplier"),
                            channels * self.depth_multiplier)
-            weights.append(Weight("bias", (outputs,), note="one bias per output channel"))
+            weights.append(Weight("bias", (outputs,), note="one bias per output channel",
+                                  role="bias"))
         return tuple(weights)
 
 
@@ -140,11 +145,13 @@ class BaseSeparableConv(_Window):
         weights = [
             self._depthwise_kernel(channels, "depthwise_kernel"),
             Weight("pointwise_kernel", (*one_by_one, mixed, filters),
-                   note="a 1 x 1 convolution mixing the depthwise outputs, for each filter"),
+                   note="a 1 x 1 convolution mixing the depthwise outputs, for each filter",
+                   role="product"),
         ]
         if self.use_bias:
             weights.append(Weight("bias", (filters,),
-                                  note="one bias per filter, not one shared by all filters"))
+                                  note="one bias per filter, not one shared by all filters",
+                                  role="bias"))
         return tuple(weights)
 
 

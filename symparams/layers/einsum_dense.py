@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+import sympy
+
 from .. import arguments
 from ..conditions import Condition
 from ..errors import ArgumentError, ShapeError
@@ -129,10 +131,25 @@ class EinsumDense(Layer):
 
     def declare_weights(self, input_shape):
         kernel, bias, _, _ = self._analyze(input_shape)
-        weights = [Weight("kernel", tuple(kernel), note="the einsum's weight tensor")]
+        weights = [Weight("kernel", tuple(kernel), note="the einsum's weight tensor",
+                          role="product")]
         if bias is not None:
-            weights.append(Weight("bias", tuple(bias), note="a bias along the bias axes"))
+            weights.append(Weight("bias", tuple(bias), note="a bias along the bias axes",
+                                  role="bias"))
         return tuple(weights)
+
+    def weight_uses(self, weight, input_shape, output_shape, **options):
+        """The kernel: once per combination of the input's axes it does not share with the
+        kernel (batch left out); the bias: once per output entry outside the bias axes."""
+        if weight.role == "bias":
+            return sympy.Mul(*output_shape) / weight.size
+        input_spec, weight_spec, _, left = _parse(self.equation)
+        full_in = (_BATCH, *input_shape)
+        elided = len(full_in) - len(input_spec)
+        named = full_in[elided:] if left else full_in[:len(input_spec)]
+        spread = full_in[:elided] if left else full_in[len(input_spec):]
+        free = [size for letter, size in zip(input_spec, named) if letter not in weight_spec]
+        return sympy.Mul(*(s for s in (*free, *spread) if s is not _BATCH))
 
     def compute_output_shape(self, input_shape):
         shape = self._analyze(input_shape)[2]

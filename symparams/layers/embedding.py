@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import dataclasses
 
+import sympy
+
 from .. import arguments
 from ..errors import ArgumentError
 from ..weights import Axis, Weight, label
@@ -61,18 +63,22 @@ class Embedding(Layer):
     def compute_output_shape(self, input_shape):
         return (*input_shape, self.output_dim)
 
+    def weight_uses(self, weight, input_shape, output_shape, **options):
+        """LoRA's factor B multiplies the looked-up rows of A once per index."""
+        return sympy.Mul(*input_shape)
+
     def declare_weights(self, input_shape):
         rows = Axis(label("input_dim"), self.input_dim)
         columns = Axis(label("output_dim"), self.output_dim)
         table = Weight("embeddings", (rows, columns),
-                       note="one vector of output_dim entries per index", embedding=True)
+                       note="one vector of output_dim entries per index", embedding=True, role="lookup")
         if self.lora_rank is None:
             return (table,)
         rank = Axis(label("lora_rank"), self.lora_rank)
         return (
             dataclasses.replace(table, trainable=False, note=table.note + "; frozen by LoRA"),
             Weight("lora_embeddings_a", (rows, rank),
-                   note="low-rank factor A of the table update"),
+                   note="low-rank factor A of the table update", role="lookup"),
             Weight("lora_embeddings_b", (rank, columns),
-                   note="low-rank factor B of the table update"),
+                   note="low-rank factor B of the table update", role="product"),
         )

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+import sympy
+
 from .. import arguments
 from ..conditions import Condition
 from ..errors import ArgumentError, ArgumentTypeError, ShapeError
@@ -27,6 +29,8 @@ from .base import Layer, format_shape, keras_axis
 
 class _Merge(Layer):
     """Elementwise merges of two or more inputs, broadcasting axes of size 1."""
+
+    no_macs_reason = "it combines its inputs entry by entry (elementwise work): 0 MACs by the default convention"
 
     multiple_inputs = True
     exactly: ClassVar[int | None] = None
@@ -178,6 +182,14 @@ class Dot(_Merge):
                                                          f"{format_shape(shapes[0])} at axis "
                                                          f"{a}, {format_shape(shapes[1])} at "
                                                          f"axis {b}"),)
+
+    def declare_products(self, shapes, output_shape, **options):
+        """One multiply-accumulate per output entry and position along the summed axis."""
+        from ..compute import Term
+        a, _ = self._axes(shapes)
+        summed = shapes[0][a - 1]
+        return (Term("dot", "activation product", summed, sympy.Mul(*output_shape),
+                     note="each output entry sums the products along the dot axes"),)
 
     def compute_output_shape(self, shapes):
         a, b = self._axes(shapes)

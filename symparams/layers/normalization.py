@@ -48,6 +48,8 @@ class BatchNormalization(Layer):
     ``renorm=True`` also ``moving_stddev``, ``renorm_mean``, ``renorm_stddev``.
     """
 
+    no_macs_reason = "normalization is elementwise work: 0 MACs by the default convention"
+
     ignored_arguments = _BN_OPTIONS
 
     def __init__(self, axis=-1, center=True, scale=True, renorm=False, **kwargs):
@@ -73,16 +75,16 @@ class BatchNormalization(Layer):
         channels = (Axis(label("channels"), self._channels(input_shape)),)
         weights = []
         if self.scale:
-            weights.append(Weight("gamma", channels, note="a learned scale per channel"))
+            weights.append(Weight("gamma", channels, note="a learned scale per channel", role="elementwise"))
         if self.center:
-            weights.append(Weight("beta", channels, note="a learned offset per channel"))
+            weights.append(Weight("beta", channels, note="a learned offset per channel", role="elementwise"))
         statistics = ["moving_mean", "moving_variance"]
         if self.renorm:
             statistics += ["moving_stddev", "renorm_mean", "renorm_stddev"]
         for name in statistics:
             weights.append(Weight(name, channels, trainable=False,
                                   note="a running statistic per channel, updated by averaging "
-                                       "batches, not by gradients"))
+                                       "batches, not by gradients", role="state"))
         return tuple(weights)
 
 
@@ -107,6 +109,8 @@ class LayerNormalization(Layer):
     ``epsilon``, which changes nothing here: the others are keyword-only.
     """
 
+    no_macs_reason = "normalization is elementwise work: 0 MACs by the default convention"
+
     ignored_arguments = _SCALE_OFFSET_OPTIONS
 
     def __init__(self, axis=-1, *, center=True, scale=True, rms_scaling=False, **kwargs):
@@ -129,9 +133,9 @@ class LayerNormalization(Layer):
         shape = _normalized_axes(self, input_shape)
         weights = []
         if self.scale or self.rms_scaling:
-            weights.append(Weight("gamma", shape, note="a learned scale per normalized entry"))
+            weights.append(Weight("gamma", shape, note="a learned scale per normalized entry", role="elementwise"))
         if self.center and not self.rms_scaling:
-            weights.append(Weight("beta", shape, note="a learned offset per normalized entry"))
+            weights.append(Weight("beta", shape, note="a learned offset per normalized entry", role="elementwise"))
         return tuple(weights)
 
 
@@ -147,6 +151,8 @@ class RMSNormalization(Layer):
     d
     """
 
+    no_macs_reason = "normalization is elementwise work: 0 MACs by the default convention"
+
     def __init__(self, axis=-1, epsilon=1e-6, **kwargs):
         super().__init__(**kwargs)
         axis = _axes(axis, owner="RMSNormalization")
@@ -161,7 +167,7 @@ class RMSNormalization(Layer):
 
     def declare_weights(self, input_shape):
         return (Weight("scale", _normalized_axes(self, input_shape),
-                       note="a learned scale per normalized entry"),)
+                       note="a learned scale per normalized entry", role="elementwise"),)
 
 
 def _normalized_axes(layer, input_shape) -> tuple[Axis, ...]:
@@ -184,6 +190,8 @@ class GroupNormalization(Layer):
     LayerNormalization, ``center`` and ``scale`` are keyword-only (Keras's
     third positional argument is ``epsilon``).
     """
+
+    no_macs_reason = "normalization is elementwise work: 0 MACs by the default convention"
 
     ignored_arguments = _SCALE_OFFSET_OPTIONS
 
@@ -231,14 +239,16 @@ class GroupNormalization(Layer):
         channels = (Axis(label("channels"), self._channels(input_shape)[0]),)
         weights = []
         if self.scale:
-            weights.append(Weight("gamma", channels, note="a learned scale per channel"))
+            weights.append(Weight("gamma", channels, note="a learned scale per channel", role="elementwise"))
         if self.center:
-            weights.append(Weight("beta", channels, note="a learned offset per channel"))
+            weights.append(Weight("beta", channels, note="a learned offset per channel", role="elementwise"))
         return tuple(weights)
 
 
 class UnitNormalization(Layer):
     """Scales each example to unit L2 norm over ``axis`` (an int or a list of axes)."""
+
+    no_macs_reason = "normalization is elementwise work: 0 MACs by the default convention"
 
     no_weights_reason = ("it divides by the norm of its input, a fixed function: no weights, "
                          "0 parameters")

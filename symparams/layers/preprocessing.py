@@ -29,6 +29,8 @@ from .normalization import _distinct_axes
 class Rescaling(Layer):
     """``x · scale + offset``: fixed numbers (or arrays) chosen by the author, not learned."""
 
+    no_macs_reason = "elementwise work: 0 MACs by the default convention"
+
     no_weights_reason = ("it multiplies by a fixed scale and adds a fixed offset: no weights, "
                          "0 parameters")
 
@@ -46,6 +48,8 @@ class Normalization(Layer):
     ``axis`` is an int, a tuple of ints, or ``None`` (one mean and variance for the
     whole input). ``invert=True`` undoes the normalization; it counts the same.
     """
+
+    no_macs_reason = "normalization is elementwise work: 0 MACs by the default convention"
 
     def __init__(self, axis=-1, mean=None, variance=None, invert=False, **kwargs):
         super().__init__(**kwargs)
@@ -79,10 +83,10 @@ class Normalization(Layer):
         kept = tuple(Axis(label("channels") if i == len(input_shape) else label(f"axis_{i}"),
                           input_shape[i - 1]) for i in self._kept(input_shape))
         statistic = "a statistic of the data set, set by adapt(), not by gradients"
-        return (Weight("mean", kept, trainable=False, note=statistic),
-                Weight("variance", kept, trainable=False, note=statistic),
+        return (Weight("mean", kept, trainable=False, note=statistic, role="state"),
+                Weight("variance", kept, trainable=False, note=statistic, role="state"),
                 Weight("count", (), trainable=False,
-                       note="the number of samples adapt() has seen"))
+                       note="the number of samples adapt() has seen", role="state"))
 
 
 def _kept_axes(value) -> tuple[int, ...]:

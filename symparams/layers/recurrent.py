@@ -59,12 +59,16 @@ class BaseRNN(Layer):
                     self.gates * self.units)
         weights = [
             Weight("kernel", (Axis(label("input_dim"), input_shape[-1]), rows),
-                   note="input-to-hidden weights, for every gate"),
+                   note="input-to-hidden weights, for every gate", role="product"),
             Weight("recurrent_kernel", (Axis(label("units"), self.units), rows),
-                   note="hidden-to-hidden weights, for every gate")]
+                   note="hidden-to-hidden weights, for every gate", role="product")]
         if self.use_bias:
-            weights.append(Weight("bias", self._bias_axes(rows), note="a bias per gate row"))
+            weights.append(Weight("bias", self._bias_axes(rows), note="a bias per gate row", role="bias"))
         return tuple(weights)
+
+    def weight_uses(self, weight, input_shape, output_shape, **options):
+        """Every weight is used once per time step."""
+        return input_shape[0]
 
     def compute_output_shape(self, input_shape):
         self._expect_rank(input_shape, 2, what="timesteps, features")
@@ -139,6 +143,10 @@ class Bidirectional(Layer):
             w.prefixed(side)
             for side, layer in (("forward", self.layer), ("backward", backward))
             for w in layer._weights(input_shape))
+
+    def weight_uses(self, weight, input_shape, output_shape, **options):
+        """Each direction uses its weights as the layer alone would."""
+        return self.layer.weight_uses(weight, input_shape, output_shape)
 
     def compute_output_shape(self, input_shape):
         forward = self.layer.compute_output_shape(input_shape)

@@ -32,6 +32,8 @@ INTERPOLATIONS = ("bicubic", "bilinear", "lanczos3", "lanczos5", "nearest")
 class BaseUpSampling(Layer):
     """Repeats each position ``size`` times along each spatial axis."""
 
+    no_macs_reason = "it only moves, repeats or drops entries: 0 MACs"
+
     rank: ClassVar[int]
     no_weights_reason = "it only repeats entries: no weights, 0 parameters"
 
@@ -85,6 +87,8 @@ class UpSampling3D(BaseUpSampling):
 
 class _Sides(Layer):
     """Padding and cropping: ``(before, after)`` pairs, one per spatial axis."""
+
+    no_macs_reason = "it only moves, repeats or drops entries: 0 MACs"
 
     rank: ClassVar[int]
 
@@ -194,6 +198,8 @@ class Cropping3D(BaseCropping):
 class Permute(Layer):
     """Permutes the axes: ``dims`` numbers them from 1 (the batch axis 0 stays first)."""
 
+    no_macs_reason = "it only moves, repeats or drops entries: 0 MACs"
+
     no_weights_reason = "it only reorders axes: no weights, 0 parameters"
 
     def __init__(self, dims, **kwargs):
@@ -216,6 +222,8 @@ class Permute(Layer):
 
 class RepeatVector(Layer):
     """Repeats a vector ``n`` times: ``(features,)`` to ``(n, features)``."""
+
+    no_macs_reason = "it only moves, repeats or drops entries: 0 MACs"
 
     no_weights_reason = "it only repeats its input: no weights, 0 parameters"
 

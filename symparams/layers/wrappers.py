@@ -41,3 +41,9 @@ class TimeDistributed(Layer):
 
     def compute_output_shape(self, input_shape):
         return (input_shape[0], *self.layer.compute_output_shape(tuple(input_shape[1:])))
+
+    def compute_terms(self, input_shape, output_shape, weights, *, input_grad=True, **options):
+        """The layer's terms on one step, once per step."""
+        from ..compute import layer_terms
+        step = self.layer.bind(tuple(input_shape[1:]))
+        return tuple(t.scaled(input_shape[0]) for t in layer_terms(step, input_grad))

@@ -27,6 +27,8 @@ from .base import Module
 class _Elementwise(Module):
     """A fixed function of each entry; its arguments (named in ``arg_names``) change no shape."""
 
+    no_macs_reason = "elementwise work: 0 MACs by the default convention"
+
     arg_names: ClassVar[tuple[str, ...]] = ("inplace",)
     required: ClassVar[int] = 0
     #: ``check(owner, values)`` raises for values PyTorch refuses; None checks nothing.
@@ -180,6 +182,8 @@ class GLU(_Elementwise):
 class PReLU(Module):
     """Leaky ReLU with a learned slope: one (``num_parameters=1``) or one per channel."""
 
+    no_macs_reason = "elementwise work: 0 MACs by the default convention"
+
     ignored_arguments = frozenset({"init"})
 
     def __init__(self, num_parameters=1, init=0.25, **kwargs):
@@ -189,7 +193,7 @@ class PReLU(Module):
 
     def module_weights(self):
         return (Weight("weight", (Axis(label("num_parameters"), self.num_parameters),),
-                       note="a learned negative slope (shared, or one per channel)"),)
+                       note="a learned negative slope (shared, or one per channel)", role="elementwise"),)
 
     def input_conditions(self, input_shape):
         if self.num_parameters == 1:

@@ -13,6 +13,9 @@
 from __future__ import annotations
 
 from .. import arguments
+import sympy
+
+from ..compute import Term, attention_products, positions
 from ..conditions import Condition
 from ..errors import ArgumentError
 from ..graph import apply
@@ -30,6 +33,7 @@ class MultiheadAttention(Module):
 
     multiple_inputs = True
     ignored_arguments = frozenset({"dropout"})
+    compute_options = frozenset({"is_causal"})
 
     def __init__(self, embed_dim, num_heads, dropout=0.0, bias=True, add_bias_kv=False,
                  add_zero_attn=False, kdim=None, vdim=None, batch_first=False, **kwargs):
@@ -57,26 +61,26 @@ class MultiheadAttention(Module):
         if self.kdim == self.embed_dim and self.vdim == self.embed_dim:
             weights = [Weight("in_proj_weight",
                               (Axis(3 * label("embed_dim"), 3 * self.embed_dim), E),
-                              note="the query, key and value projections, stacked")]
+                              note="the query, key and value projections, stacked", role="product")]
         else:
             weights = [
-                Weight("q_proj_weight", (E, E), note="the query projection"),
+                Weight("q_proj_weight", (E, E), note="the query projection", role="product"),
                 Weight("k_proj_weight", (E, Axis(label("kdim"), self.kdim)),
-                       note="the key projection"),
+                       note="the key projection", role="product"),
                 Weight("v_proj_weight", (E, Axis(label("vdim"), self.vdim)),
-                       note="the value projection")]
+                       note="the value projection", role="product")]
         if self.bias:
             weights.append(Weight("in_proj_bias", (Axis(3 * label("embed_dim"),
                                                         3 * self.embed_dim),),
-                                  note="biases of the query, key and value projections"))
+                                  note="biases of the query, key and value projections", role="bias"))
         if self.add_bias_kv:
             one = Axis(1, 1)
-            weights += [Weight("bias_k", (one, one, E), note="a learned key appended to the keys"),
+            weights += [Weight("bias_k", (one, one, E), note="a learned key appended to the keys", role="lookup"),
                         Weight("bias_v", (one, one, E),
-                               note="a learned value appended to the values")]
-        weights.append(Weight("out_proj.weight", (E, E), note="the output projection"))
+                               note="a learned value appended to the values", role="lookup")]
+        weights.append(Weight("out_proj.weight", (E, E), note="the output projection", role="product"))
         if self.bias:
-            weights.append(Weight("out_proj.bias", (E,), note="the output projection's bias"))
+            weights.append(Weight("out_proj.bias", (E,), note="the output projection's bias", role="bias"))
         return tuple(weights)
 
     @property
@@ -111,6 +115,31 @@ class MultiheadAttention(Module):
     def _length(self, shape):
         return shape[1] if self.batch_first and len(shape) == 3 else shape[0]
 
+    def compute_terms(self, input_shapes, output_shapes, weights, *, input_grad=True,
+                      is_causal=False, **options):
+        """Projections of the query, key and value at their own positions; QKᵀ and AV."""
+        query, key, value = input_shapes
+        uses = {"q": positions(query), "k": positions(key), "v": positions(value)}
+        widths = {"q": self.embed_dim, "k": self.kdim, "v": self.vdim}
+        terms = []
+        for w in weights:
+            if w.name in ("in_proj_weight", "in_proj_bias"):  # stacked: each part at its own
+                for part in "qkv":
+                    entries = self.embed_dim * (widths[part] if w.role == "product" else 1)
+                    terms.append(Term(f"{w.name}[{part}]", w.role, entries, uses[part],
+                                      w.note, trainable=w.trainable))
+            elif w.role in ("product", "bias"):
+                inner = w.name.startswith("out_proj")
+                part = "q" if inner else w.name[0]
+                terms.append(Term(w.name, w.role, w.size, uses[part], w.note,
+                                  trainable=w.trainable, from_input=not inner))
+            else:
+                terms.append(Term(w.name, w.role, w.size, sympy.Integer(0), w.note))
+        keys = self._length(key) + int(self.add_bias_kv) + int(self.add_zero_attn)
+        batch = 1 if len(query) == 2 else self._batch(query)
+        return tuple(terms) + attention_products(self._length(query), keys, self.embed_dim,
+                                                 self.embed_dim, batch=batch, causal=is_causal)
+
     def compute_output_shape(self, input_shapes, need_weights=True, average_attn_weights=True):
         query, key, _ = input_shapes
         out = (*query[:-1], self.embed_dim)
@@ -127,5 +156,7 @@ class MultiheadAttention(Module):
                  attn_mask=None, average_attn_weights=True, is_causal=False):
         options = dict(need_weights=bool(need_weights),
                        average_attn_weights=bool(average_attn_weights))
+        if is_causal:
+            options["is_causal"] = True
         return apply(self, (query, key, value), lambda t: (t[0], t[1] if len(t) > 1 else None),
                      **options)

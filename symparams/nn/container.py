@@ -94,6 +94,16 @@ class Sequential(Module):
             shape = module.bind(shape).output_shape
         return shape
 
+    def compute_terms(self, input_shape, output_shape, weights, *, input_grad=True, **options):
+        """Every module's terms at the shape it receives, named by its key."""
+        from ..compute import sequence_calls, with_input_grad
+        bound, shape = [], tuple(input_shape)
+        for key, module in self.named_modules:
+            bound.append(module.bind(shape, key))
+            shape = bound[-1].output_shape
+        return tuple(with_input_grad(t.prefixed(name), grad)
+                     for name, terms, grad in sequence_calls(bound, input_grad) for t in terms)
+
     def __call__(self, inputs):
         for module in self.modules:
             inputs = module(inputs)

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from sympy import Mul
+
 from .. import arguments
 from ..conditions import Condition
 from ..errors import ArgumentError, ShapeError
@@ -74,9 +76,9 @@ class _ConvNd(Module):
         shape = " x ".join(str(k) for k in self.kernel_size)
         weights = [Weight("weight", (out, per_filter, *window),
                           note=f"a {shape} window over the input channels of its group, "
-                               "for each output channel")]
+                               "for each output channel", role="product")]
         if self.bias:
-            weights.append(Weight("bias", (out,), note="one bias per output channel"))
+            weights.append(Weight("bias", (out,), note="one bias per output channel", role="bias"))
         return tuple(weights)
 
     def input_conditions(self, input_shape):
@@ -97,6 +99,10 @@ class _ConvNd(Module):
                         conditions.append(Condition.less(pad - 1, n, "circular padding must not "
                                                                      "wrap around more than once"))
         return tuple(conditions)
+
+    def weight_uses(self, weight, input_shape, output_shape, **options):
+        """Every weight is used once per output position (batch included)."""
+        return Mul(*output_shape) / self.out_channels
 
     def _sides(self):
         """``(left, right)`` padding per axis; 'same' pads ``dilation*(kernel-1)`` in total."""
@@ -182,10 +188,10 @@ class _ConvTransposeNd(Module):
         weights = [Weight("weight", (Axis(label("in_channels"), self.in_channels), per_input,
                                      *window),
                           note="a window spread from each input channel over the output "
-                               "channels of its group")]
+                               "channels of its group", role="product")]
         if self.bias:
             weights.append(Weight("bias", (Axis(label("out_channels"), self.out_channels),),
-                                  note="one bias per output channel"))
+                                  note="one bias per output channel", role="bias"))
         return tuple(weights)
 
     def input_conditions(self, input_shape):
@@ -204,6 +210,12 @@ class _ConvTransposeNd(Module):
         else:
             out = self._requested(spatial, output_size)
         return (*input_shape[:-(self.rank + 1)], self.out_channels, *out)
+
+    def weight_uses(self, weight, input_shape, output_shape, **options):
+        """The weight is spread from every input position; the bias added at every output one."""
+        if weight.role == "bias":
+            return Mul(*output_shape) / self.out_channels
+        return Mul(*input_shape) / self.in_channels
 
     def _requested(self, spatial, output_size) -> tuple:
         """``output_size`` at call time: between the smallest output and stride - 1 more."""

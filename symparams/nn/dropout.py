@@ -14,6 +14,7 @@ from .base import Module
 
 
 class _DropoutNd(Module):
+    no_macs_reason = "it does nothing at inference (and elementwise work in training): 0 MACs"
     no_weights_reason = ("dropout only masks activations during training (and does nothing at "
                          "inference): no weights, 0 parameters")
 

@@ -30,6 +30,8 @@ def _index(dim: int, rank: int, owner: str) -> int:
 class Flatten(Module):
     """Flattens axes ``start_dim`` to ``end_dim`` into one."""
 
+    no_macs_reason = "it only moves, repeats or drops entries: 0 MACs"
+
     no_weights_reason = "it only rearranges entries: no weights, 0 parameters"
 
     def __init__(self, start_dim=1, end_dim=-1, **kwargs):
@@ -51,6 +53,8 @@ class Flatten(Module):
 
 class Unflatten(Module):
     """Splits axis ``dim`` into ``unflattened_size`` (one entry may be -1)."""
+
+    no_macs_reason = "it only moves, repeats or drops entries: 0 MACs"
 
     no_weights_reason = "it only rearranges entries: no weights, 0 parameters"
 

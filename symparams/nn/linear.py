@@ -11,6 +11,7 @@ m*n
 from __future__ import annotations
 
 from .. import arguments
+from ..compute import positions
 from ..conditions import Condition
 from ..weights import Axis, Weight, label
 from .base import Module
@@ -18,6 +19,8 @@ from .base import Module
 
 class Identity(Module):
     """Returns its input; accepts and ignores any arguments, as ``torch.nn.Identity``."""
+
+    no_macs_reason = "it returns its input: 0 MACs"
 
     no_weights_reason = "it returns its input unchanged: no weights, 0 parameters"
 
@@ -41,9 +44,9 @@ class Linear(Module):
     def module_weights(self):
         out = Axis(label("out_features"), self.out_features)
         weights = [Weight("weight", (out, Axis(label("in_features"), self.in_features)),
-                          note="one weight per input feature, for each output feature")]
+                          note="one weight per input feature, for each output feature", role="product")]
         if self.bias:
-            weights.append(Weight("bias", (out,), note="one bias per output feature"))
+            weights.append(Weight("bias", (out,), note="one bias per output feature", role="bias"))
         return tuple(weights)
 
     def input_conditions(self, input_shape):
@@ -53,6 +56,10 @@ class Linear(Module):
 
     def compute_output_shape(self, input_shape):
         return (*input_shape[:-1], self.out_features)
+
+    def weight_uses(self, weight, input_shape, output_shape, **options):
+        """Every weight is used once per position: each entry of the axes before the last."""
+        return positions(input_shape)
 
 
 class Bilinear(Module):
@@ -73,9 +80,9 @@ class Bilinear(Module):
         out = Axis(label("out_features"), self.out_features)
         weights = [Weight("weight", (out, Axis(label("in1_features"), self.in1_features),
                                      Axis(label("in2_features"), self.in2_features)),
-                          note="one weight per pair of input features, for each output")]
+                          note="one weight per pair of input features, for each output", role="product")]
         if self.bias:
-            weights.append(Weight("bias", (out,), note="one bias per output feature"))
+            weights.append(Weight("bias", (out,), note="one bias per output feature", role="bias"))
         return tuple(weights)
 
     def input_conditions(self, input_shapes):
@@ -93,6 +100,17 @@ class Bilinear(Module):
 
     def compute_output_shape(self, input_shapes):
         return (*input_shapes[0][:-1], self.out_features)
+
+    def weight_uses(self, weight, input_shapes, output_shape, **options):
+        """Every weight is used once per position of the first input."""
+        return positions(input_shapes[0])
+
+    def declare_products(self, input_shapes, output_shape, **options):
+        """Counted as ``x1 · (A x2)``: the weight with ``x2``, then a dot with ``x1``."""
+        from ..compute import Term
+        return (Term("x1 · (A x2)", "activation product", self.out_features * self.in1_features,
+                     positions(input_shapes[0]),
+                     note="each output feature dots the first input with A x2"),)
 
     def __call__(self, input1, input2):
         from ..graph import apply

@@ -27,21 +27,23 @@ _NORM_OPTIONS = frozenset({"eps", "momentum"})
 
 
 def _affine(axes, bias: bool = True):
-    weights = [Weight("weight", axes, note="a learned scale per normalized entry")]
+    weights = [Weight("weight", axes, note="a learned scale per normalized entry", role="elementwise")]
     if bias:
-        weights.append(Weight("bias", axes, note="a learned offset per normalized entry"))
+        weights.append(Weight("bias", axes, note="a learned offset per normalized entry", role="elementwise"))
     return weights
 
 
 def _running_statistics(axes):
     note = "a running statistic per channel, updated by averaging batches, not by gradients"
-    return [Weight("running_mean", axes, note=note, buffer=True),
-            Weight("running_var", axes, note=note, buffer=True),
-            Weight("num_batches_tracked", (), note="a counter of the batches seen", buffer=True)]
+    return [Weight("running_mean", axes, note=note, buffer=True, role="state"),
+            Weight("running_var", axes, note=note, buffer=True, role="state"),
+            Weight("num_batches_tracked", (), note="a counter of the batches seen", buffer=True, role="state")]
 
 
 class _NormNd(Module):
     """Batch and instance norms: per-channel statistics over ``(N, C, ...)``."""
+
+    no_macs_reason = "normalization is elementwise work: 0 MACs by the default convention"
 
     ranks: ClassVar[tuple[int, ...]]
     ignored_arguments = _NORM_OPTIONS
@@ -146,6 +148,8 @@ class InstanceNorm3d(_InstanceNorm):
 class _ShapeNorm(Module):
     """Norms over the trailing ``normalized_shape`` axes."""
 
+    no_macs_reason = "normalization is elementwise work: 0 MACs by the default convention"
+
     def _normalized(self, normalized_shape):
         shape = normalized_shape if isinstance(normalized_shape, (tuple, list)) else \
             (normalized_shape,)
@@ -205,6 +209,8 @@ class RMSNorm(_ShapeNorm):
 
 class GroupNorm(Module):
     """Group norm over ``(N, C, *)``: a scale and an offset per channel."""
+
+    no_macs_reason = "normalization is elementwise work: 0 MACs by the default convention"
 
     ignored_arguments = frozenset({"eps"})
 

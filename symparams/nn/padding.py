@@ -23,6 +23,7 @@ from .base import Module
 
 
 class _PadNd(Module):
+    no_macs_reason = "it only moves, repeats or drops entries: 0 MACs"
     rank: ClassVar[int]
     mode: ClassVar[str]
     no_weights_reason = "it only adds entries around the input: no weights, 0 parameters"

@@ -18,6 +18,8 @@ from .base import Module
 class PixelShuffle(Module):
     """``(*, C·r², H, W)`` to ``(*, C, H·r, W·r)``."""
 
+    no_macs_reason = "it only moves, repeats or drops entries: 0 MACs"
+
     no_weights_reason = "it only rearranges entries: no weights, 0 parameters"
 
     def __init__(self, upscale_factor, **kwargs):
@@ -38,6 +40,8 @@ class PixelShuffle(Module):
 
 class PixelUnshuffle(Module):
     """``(*, C, H·r, W·r)`` to ``(*, C·r², H, W)``."""
+
+    no_macs_reason = "it only moves, repeats or drops entries: 0 MACs"
 
     no_weights_reason = "it only rearranges entries: no weights, 0 parameters"
 

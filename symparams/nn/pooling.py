@@ -26,6 +26,7 @@ from .base import Module
 
 
 class _PoolNd(Module):
+    no_macs_reason = "pooling is elementwise work (comparisons or sums over windows): 0 MACs by the default convention"
     rank: ClassVar[int]
     kind: ClassVar[str]
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from .. import arguments
+from ..compute import positions
 from ..conditions import Condition
 from ..errors import ArgumentError, ShapeError
 from ..graph import apply
@@ -37,20 +38,20 @@ def _block(prefix: str, suffix: str, gates: int, hidden, inputs, recurrent, bias
     suffix = (f"_{prefix}" if prefix else "") + suffix
     weights = [
         Weight(f"weight_ih{suffix}", (*lead, gate_rows, inputs),
-               note="input-to-hidden weights, for every gate"),
+               note="input-to-hidden weights, for every gate", role="product"),
         Weight(f"weight_hh{suffix}", (*lead, gate_rows, recurrent),
-               note="hidden-to-hidden weights, for every gate"),
+               note="hidden-to-hidden weights, for every gate", role="product"),
     ]
     if bias:
         weights += [Weight(f"bias_ih{suffix}", (*lead, gate_rows),
-                           note="an input-side bias per gate row"),
+                           note="an input-side bias per gate row", role="bias"),
                     Weight(f"bias_hh{suffix}", (*lead, gate_rows),
-                           note="a hidden-side bias per gate row (PyTorch keeps two)")]
+                           note="a hidden-side bias per gate row (PyTorch keeps two)", role="bias")]
     if proj is not None:
         weights.append(Weight(f"weight_hr{suffix}",
                               (*lead, Axis(label("proj_size"), proj),
                                Axis(label("hidden_size"), hidden)),
-                              note="projection of the hidden state"))
+                              note="projection of the hidden state", role="product"))
     return weights
 
 
@@ -158,6 +159,10 @@ class _RNNBase(Module):
             cell = (states, batch, self.hidden_size)
         return shapes + [cell] if self.mode == "LSTM" else shapes
 
+    def weight_uses(self, weight, input_shapes, output_shapes, **options):
+        """Every weight is used once per time step and sequence."""
+        return positions(input_shapes[0])
+
     def __call__(self, input, hx=None):
         inputs = (input,) if hx is None else (input, *(hx if isinstance(hx, tuple) else (hx,)))
         if self.mode == "LSTM":
@@ -214,6 +219,10 @@ class _CellBase(Module):
 
     def compute_output_shape(self, input_shapes):
         return (*input_shapes[0][:-1], self.hidden_size)
+
+    def weight_uses(self, weight, input_shapes, output_shapes, **options):
+        """Every weight is used once per sequence (one step)."""
+        return positions(input_shapes[0])
 
     def __call__(self, input, hx=None):
         inputs = (input,) if hx is None else (input, *(hx if isinstance(hx, tuple) else (hx,)))

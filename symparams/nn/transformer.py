@@ -53,7 +53,8 @@ class _TransformerLayer(Module):
     def submodules(self) -> tuple[tuple[str, Module], ...]:
         """The modules the layer holds, in ``named_parameters()`` order."""
         d, bias = self.d_model, self.bias
-        blocks = [(name, MultiheadAttention(d, self.nhead, bias=bias))
+        blocks = [(name, MultiheadAttention(d, self.nhead, bias=bias,
+                                            batch_first=self.batch_first))
                   for name in self.attention_blocks]
         blocks += [("linear1", Linear(d, self.dim_feedforward, bias=bias)),
                    ("linear2", Linear(self.dim_feedforward, d, bias=bias))]
@@ -78,15 +79,39 @@ class _TransformerLayer(Module):
     def compute_output_shape(self, input_shapes):
         return tuple(input_shapes[0])
 
+    def compute_terms(self, input_shapes, output_shape, weights, *, input_grad=True,
+                      is_causal=False, tgt_is_causal=False, memory_is_causal=False, **options):
+        """The held modules' terms, each bound to the shape it sees in ``forward``."""
+        from ..compute import layer_terms, with_input_grad
+        x = tuple(input_shapes[0])
+        memory = tuple(input_shapes[-1])
+        modules = dict(self.submodules())
+        calls = [("self_attn", (x, x, x), dict(is_causal=is_causal or tgt_is_causal))]
+        if "multihead_attn" in modules:
+            calls.append(("multihead_attn", (x, memory, memory),
+                          dict(is_causal=memory_is_causal)))
+        calls += [("linear1", x, {}), ("linear2", (*x[:-1], self.dim_feedforward), {})]
+        calls += [(f"norm{i}", x, {}) for i in range(1, self.norms + 1)]
+        terms = []
+        for i, (name, shape, call) in enumerate(calls):
+            options = {k: v for k, v in call.items() if v}
+            bound = modules[name].bind(shape, need_weights=False, **options) if \
+                name.endswith("attn") else modules[name].bind(shape)
+            reads_input = i == 0 or name == "multihead_attn"
+            terms += [with_input_grad(t.prefixed(name), True) if not reads_input else
+                      t.prefixed(name) for t in layer_terms(bound, input_grad)]
+        return tuple(terms)
+
 
 class TransformerEncoderLayer(_TransformerLayer):
     """Self-attention and a feed-forward block, each with a residual and a LayerNorm."""
 
     attention_blocks = ("self_attn",)
     norms = 2
+    compute_options = frozenset({"is_causal"})
 
     def __call__(self, src, src_mask=None, src_key_padding_mask=None, is_causal=False):
-        return apply(self, (src,))
+        return apply(self, (src,), **({"is_causal": True} if is_causal else {}))
 
 
 class TransformerDecoderLayer(_TransformerLayer):
@@ -94,6 +119,7 @@ class TransformerDecoderLayer(_TransformerLayer):
 
     attention_blocks = ("self_attn", "multihead_attn")
     norms = 3
+    compute_options = frozenset({"tgt_is_causal", "memory_is_causal"})
 
     def input_conditions(self, input_shapes):
         shared = super().input_conditions(input_shapes)
@@ -107,4 +133,6 @@ class TransformerDecoderLayer(_TransformerLayer):
 
     def __call__(self, tgt, memory, tgt_mask=None, memory_mask=None, tgt_key_padding_mask=None,
                  memory_key_padding_mask=None, tgt_is_causal=False, memory_is_causal=False):
-        return apply(self, (tgt, memory))
+        options = {k: True for k, v in (("tgt_is_causal", tgt_is_causal),
+                                        ("memory_is_causal", memory_is_causal)) if v}
+        return apply(self, (tgt, memory), **options)

@@ -27,6 +27,8 @@ _MODE_RANKS = {"linear": (3,), "bilinear": (4,), "bicubic": (4,), "trilinear": (
 class Upsample(Module):
     """Upsampling of ``(N, C, *spatial)`` with 1 to 3 spatial axes."""
 
+    no_macs_reason = "interpolation is elementwise work: 0 MACs by the default convention"
+
     no_weights_reason = "it interpolates, a fixed function: no weights, 0 parameters"
     ignored_arguments = frozenset({"recompute_scale_factor"})
 
