@@ -12,7 +12,10 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import sympy
+
 from ... import arguments
+from ...compute import attention_products
 from ...conditions import Condition
 from ...dims import dims
 from ...errors import ArgumentError, ArgumentTypeError, ShapeError, UnknownArgumentError
@@ -112,6 +115,7 @@ class _Activation(Module):
     """An activation function by its Hugging Face name (``"gelu"``, ``"relu"``, ...)."""
 
     no_weights_reason = "it applies a fixed function to each entry: no weights, 0 parameters"
+    no_macs_reason = "elementwise work: 0 MACs by the default convention"
 
     def __init__(self, function, **kwargs):
         super().__init__(**kwargs)
@@ -170,6 +174,11 @@ class _DotProductAttention(_Step):
         query, _, value = shapes[:3]
         return (query[0], query[1], value[2])
 
+    def declare_products(self, shapes, output_shape, **options):
+        """QKᵀ and AV over every head (the position bias is an elementwise add)."""
+        query, key, value = shapes[:3]
+        return attention_products(query[1], key[1], query[2], value[2], batch=query[0])
+
     def __call__(self, query, key, value, position_bias=None):
         inputs = (query, key, value) if position_bias is None else \
             (query, key, value, position_bias)
@@ -180,6 +189,7 @@ class _FirstToken(_Step):
     """``hidden_states[:, 0]``: the first position of every sequence."""
 
     no_weights_reason = "it selects the first position: no weights, 0 parameters"
+    no_macs_reason = "it only selects entries: 0 MACs"
 
     def input_conditions(self, input_shape):
         self._expect_rank(input_shape, 3, what="(batch, sequence, features)")
@@ -242,7 +252,8 @@ class _TokenTypeIds(_Step):
 
 def _id_buffer(name: str, positions) -> tuple[Weight, ...]:
     return (Weight(name, (Axis(1, 1), Axis(label("max_position_embeddings"), positions)),
-                   note="an index per position (a buffer, not a parameter)", buffer=True),)
+                   note="an index per position (a buffer, not a parameter)", buffer=True,
+                   role="state"),)
 
 
 class _Bias(_Step):
@@ -258,7 +269,8 @@ class _Bias(_Step):
 
     def module_weights(self):
         return (Weight("bias", (Axis(label("vocab_size"), self.size),),
-                       note="an output-only bias per vocabulary entry"),)
+                       note="an output-only bias per vocabulary entry; the decoder adds it, "
+                            "as its tied bias", role="bias", uses=sympy.Integer(0)),)
 
     def input_conditions(self, input_shape):
         return (Condition.equal(self.size, input_shape[-1], "the last axis must be the "

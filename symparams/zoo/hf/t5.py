@@ -86,6 +86,8 @@ class _RelativePositionBuckets(_Step):
     ``relative_attention_bias`` table turns them into a bias ``(T, T, num_heads)``.
     """
 
+    no_macs_reason = "it computes integer bucket ids: 0 MACs"
+
     no_weights_reason = "it computes bucket ids from positions: no weights, 0 parameters"
 
     def __init__(self, num_buckets, max_distance, bidirectional=True, **kwargs):

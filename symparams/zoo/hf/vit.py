@@ -103,13 +103,16 @@ class _ClassTokenAndPositions(_Step):
 
     def module_weights(self):
         one, d = Axis(1, 1), Axis(label("hidden_size"), self.hidden_size)
-        weights = [Weight("cls_token", (one, one, d), note="the [CLS] token's embedding")]
+        weights = [Weight("cls_token", (one, one, d), note="the [CLS] token's embedding",
+                          role="lookup")]
         if self.use_mask_token:
             weights.append(Weight("mask_token", (one, one, d),
-                                  note="the embedding that replaces masked patches"))
+                                  note="the embedding that replaces masked patches",
+                                  role="lookup"))
         weights.append(Weight("position_embeddings",
                               (one, Axis(label("num_patches") + 1, self.num_patches + 1), d),
-                              note="a learned position vector per patch and for [CLS]"))
+                              note="a learned position vector per patch and for [CLS]",
+                              role="elementwise"))
         return tuple(weights)
 
     def input_conditions(self, input_shape):

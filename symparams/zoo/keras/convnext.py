@@ -80,11 +80,13 @@ class _LayerScale(Layer):
 
     def declare_weights(self, input_shape):
         return (Weight("gamma", (Axis(label("projection_dim"), self.projection_dim),),
-                       note="a learned scale per channel"),)
+                       note="a learned scale per channel", role="elementwise"),)
 
 
 class _StochasticDepth(Layer):
     """Drops a whole residual branch with probability ``drop_path_rate`` while training."""
+
+    no_macs_reason = "it does nothing at inference (and elementwise work in training): 0 MACs"
 
     no_weights_reason = ("it drops whole residual branches during training (and does nothing "
                          "at inference): no weights, 0 parameters")

@@ -49,7 +49,7 @@ class _LayerScale(nn.Module):
     def module_weights(self):
         one = Axis(1, 1)
         return (Weight("layer_scale", (Axis(label("dim"), self.dim), one, one),
-                       note="a learned scale per channel"),)
+                       note="a learned scale per channel", role="elementwise"),)
 
     def input_conditions(self, input_shape):
         self._expect_rank_in(input_shape, (4,), "(N, C, H, W) to LayerScale")

@@ -35,6 +35,8 @@ __all__ = ["vit_b_16", "vit_b_32", "vit_l_16", "vit_l_32", "vit_h_14"]
 class _ImageSizeCheck(nn.Module):
     """torchvision's check that the image is ``image_size`` square (no weights)."""
 
+    no_macs_reason = "it only moves, selects or checks entries: 0 MACs"
+
     no_weights_reason = "it only checks the image size: no weights, 0 parameters"
 
     def __init__(self, image_size, patch_size):
@@ -90,7 +92,8 @@ class _ClassToken(_TokenWeight):
     def module_weights(self):
         one = Axis(1, 1)
         return (Weight("class_token", (one, one, self._hidden()),
-                       note="the learned class token, one entry per hidden feature"),)
+                       note="the learned class token, one entry per hidden feature",
+                       role="lookup"),)
 
     def compute_output_shape(self, input_shape):
         n, tokens, hidden = input_shape
@@ -106,7 +109,8 @@ class _PositionEmbedding(_TokenWeight):
     def module_weights(self):
         return (Weight("pos_embedding", (Axis(1, 1), Axis(label("seq_length"), self.seq_length),
                                          self._hidden()),
-                       note="a learned embedding per position and hidden feature"),)
+                       note="a learned embedding per position and hidden feature",
+                       role="elementwise"),)
 
     def input_conditions(self, input_shape):
         return super().input_conditions(input_shape) + (
@@ -119,6 +123,8 @@ class _PositionEmbedding(_TokenWeight):
 
 class _ClassTokenOutput(nn.Module):
     """``x[:, 0]``: the class token's features, ``(N, tokens, hidden)`` to ``(N, hidden)``."""
+
+    no_macs_reason = "it only moves, selects or checks entries: 0 MACs"
 
     no_weights_reason = "it selects the first token: no weights, 0 parameters"
 

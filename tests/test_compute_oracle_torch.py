@@ -1,0 +1,374 @@
+"""FLOPs against ``torch.utils.flop_counter.FlopCounterMode``, with zero mismatches.
+
+Hypothesis draws a configuration; the same arguments build a ``symparams.nn``
+module (or a symparams model) and a ``torch.nn`` module. torch runs a forward
+pass on zeros under ``FlopCounterMode``; its total is the expected value.
+FlopCounterMode counts matmul and convolution FLOPs as 2·MACs and no bias adds,
+so it is compared with ``flops(..., bias=False, causal=False)``: a causal mask
+does not shrink the products torch's math kernel computes. Attention runs on
+the math backend (``sdpa_kernel(SDPBackend.MATH)``) and RNNs with oneDNN off:
+fused kernels count 0.
+
+Backward: ``flops(..., backward="exact")`` against FlopCounterMode around
+forward and ``loss.backward()`` on an input that does not require a gradient
+(torch then skips the first layer's input gradient, as symparams does). Its
+grouped-convolution weight gradient is counted as one ungrouped convolution,
+``groups`` times the true work (a quirk of its ``conv_backward`` formula, see
+:func:`_grouped_weight_gradient_excess`); ours is the true count, and the
+difference is pinned to exactly that excess.
+
+Examples under the ``ci`` profile: Linear 30, Conv1d/2d/3d 60, ConvTranspose1d/2d/3d
+45, MultiheadAttention 30, grouped-query attention 20, TransformerEncoderLayer
+and DecoderLayer 10 each, RNN/LSTM/GRU 30, nn.Sequential MLPs and CNNs 15,
+backward 30 (Linear stacks) + 30 (convolutions, grouped included) + 10 attention.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+import pytest
+import sympy
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from torch.nn.attention import SDPBackend, sdpa_kernel
+from torch.utils.flop_counter import FlopCounterMode
+
+from symparams import Model, ShapeError, Tensor, layers, nn
+from symparams.compute import flops
+
+pytestmark = pytest.mark.filterwarnings("ignore")
+
+
+def counted(module, *inputs, backward=False, **kwargs) -> int:
+    """FlopCounterMode's total for a forward pass (and ``loss.backward()`` when asked).
+
+    Training mode (every dropout here is 0): in eval mode torch takes fused fast paths
+    (``_transformer_encoder_layer_fwd``) that FlopCounterMode counts as 0.
+    """
+    module.train(True)
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(sdpa_kernel(SDPBackend.MATH))
+        stack.enter_context(torch.backends.mkldnn.flags(enabled=False))
+        if not backward:
+            stack.enter_context(torch.no_grad())
+        counter = stack.enter_context(FlopCounterMode(display=False))
+        out = module(*inputs, **kwargs)
+        if backward:
+            first = out[0] if isinstance(out, tuple) else out
+            first.sum().backward()
+    return counter.get_total_flops()
+
+
+def ours(module, *shapes, **call) -> sympy.Expr:
+    return flops(model_of(module, *shapes, **call), causal=False)
+
+
+def model_of(module, *shapes, **call) -> Model:
+    """A model of one call of ``module`` on tensors of ``shapes`` (a None output left out)."""
+    tensors = [Tensor(s) for s in shapes]
+    out = module(*tensors, **call)
+    if isinstance(out, tuple):
+        out = out[0]
+    return Model(tensors, out)
+
+
+def zeros(*shape):
+    return torch.zeros(*shape)
+
+
+def assert_same(expected: int, value) -> None:
+    assert value == expected, (value, expected)
+
+
+# -- Linear -------------------------------------------------------------------------------
+
+
+@settings(max_examples=30)
+@given(lead=st.lists(st.integers(1, 4), min_size=0, max_size=3), n=st.integers(1, 9),
+       m=st.integers(1, 9), bias=st.booleans())
+def test_linear(lead, n, m, bias):
+    shape = (*lead, n)
+    assert_same(counted(torch.nn.Linear(n, m, bias=bias), zeros(*shape)),
+                ours(nn.Linear(n, m, bias=bias), shape))
+
+
+# -- convolutions -------------------------------------------------------------------------
+
+_CONV = {1: (torch.nn.Conv1d, nn.Conv1d), 2: (torch.nn.Conv2d, nn.Conv2d),
+         3: (torch.nn.Conv3d, nn.Conv3d)}
+_CONV_T = {1: (torch.nn.ConvTranspose1d, nn.ConvTranspose1d),
+           2: (torch.nn.ConvTranspose2d, nn.ConvTranspose2d),
+           3: (torch.nn.ConvTranspose3d, nn.ConvTranspose3d)}
+
+
+@st.composite
+def conv_configs(draw, transposed=False):
+    rank = draw(st.integers(1, 3))
+    groups = draw(st.integers(1, 3))
+    c_in = groups * draw(st.integers(1, 3))
+    c_out = groups * draw(st.integers(1, 3))
+    k = draw(st.integers(1, 3))
+    stride = draw(st.integers(1, 3))
+    dilation = draw(st.integers(1, 2))
+    padding = draw(st.integers(0, 2))
+    batch = draw(st.sampled_from([(), (1,), (2,)]))
+    spatial = tuple(draw(st.integers(dilation * (k - 1) + 1, 7)) for _ in range(rank))
+    kwargs = dict(stride=stride, padding=padding, dilation=dilation, groups=groups,
+                  bias=draw(st.booleans()))
+    if transposed:
+        kwargs["output_padding"] = draw(st.integers(0, max(stride, dilation) - 1))
+    return rank, (c_in, c_out, k), kwargs, (*batch, c_in, *spatial)
+
+
+@settings(max_examples=60)
+@given(conv_configs())
+def test_conv(config):
+    rank, args, kwargs, shape = config
+    theirs, mine = _CONV[rank]
+    assert_same(counted(theirs(*args, **kwargs), zeros(*shape)),
+                ours(mine(*args, **kwargs), shape))
+
+
+@settings(max_examples=45)
+@given(conv_configs(transposed=True))
+def test_conv_transpose(config):
+    rank, args, kwargs, shape = config
+    theirs, mine = _CONV_T[rank]
+    try:
+        expected = counted(theirs(*args, **kwargs), zeros(*shape))
+    except RuntimeError:  # an output below 1: symparams rejects it too
+        with pytest.raises(ShapeError):
+            ours(mine(*args, **kwargs), shape)
+        return
+    assert_same(expected, ours(mine(*args, **kwargs), shape))
+
+
+# -- attention ----------------------------------------------------------------------------
+
+
+@settings(max_examples=30)
+@given(heads=st.integers(1, 3), head_dim=st.integers(1, 4), L=st.integers(1, 5),
+       S=st.integers(1, 5), N=st.sampled_from([None, 1, 2]), batch_first=st.booleans(),
+       bias=st.booleans(), add_bias_kv=st.booleans(), add_zero_attn=st.booleans(),
+       kdim=st.sampled_from([None, 3]), self_attention=st.booleans())
+def test_multihead_attention(heads, head_dim, L, S, N, batch_first, bias, add_bias_kv,
+                             add_zero_attn, kdim, self_attention):
+    E = heads * head_dim
+    kwargs = dict(bias=bias, add_bias_kv=add_bias_kv, add_zero_attn=add_zero_attn,
+                  kdim=kdim, vdim=kdim, batch_first=batch_first)
+    if self_attention:
+        S, kwargs["kdim"], kwargs["vdim"] = L, None, None
+
+    def shape(length, width):
+        if N is None:
+            return (length, width)
+        return (N, length, width) if batch_first else (length, N, width)
+
+    q, k = shape(L, E), shape(S, kwargs["kdim"] or E)
+    torch_module = torch.nn.MultiheadAttention(E, heads, **kwargs)
+    expected = counted(torch_module, zeros(*q), zeros(*k), zeros(*k), need_weights=False)
+    assert_same(expected, ours(nn.MultiheadAttention(E, heads, **kwargs), q, k, k,
+                               need_weights=False))
+
+
+class _TorchGQA(torch.nn.Module):
+    """Grouped-query attention as Llama writes it: fewer key/value heads, repeated."""
+
+    def __init__(self, d, heads, kv_heads, bias):
+        super().__init__()
+        self.heads, self.kv_heads, self.head_dim = heads, kv_heads, d // heads
+        self.q_proj = torch.nn.Linear(d, d, bias=bias)
+        self.k_proj = torch.nn.Linear(d, kv_heads * self.head_dim, bias=bias)
+        self.v_proj = torch.nn.Linear(d, kv_heads * self.head_dim, bias=bias)
+        self.o_proj = torch.nn.Linear(d, d, bias=bias)
+
+    def forward(self, x):
+        B, T, _ = x.shape
+        q = self.q_proj(x).view(B, T, self.heads, self.head_dim).transpose(1, 2)
+        k = self.k_proj(x).view(B, T, self.kv_heads, self.head_dim).transpose(1, 2)
+        v = self.v_proj(x).view(B, T, self.kv_heads, self.head_dim).transpose(1, 2)
+        repeat = self.heads // self.kv_heads
+        k, v = k.repeat_interleave(repeat, 1), v.repeat_interleave(repeat, 1)
+        out = torch.nn.functional.scaled_dot_product_attention(q, k, v, is_causal=True)
+        return self.o_proj(out.transpose(1, 2).reshape(B, T, -1))
+
+
+def _gqa_model(d, heads, kv_heads, bias, shape):
+    """The same attention from symparams parts: projections and Keras's dot-product step."""
+    x = Tensor(shape)
+    head_dim = d // heads
+    q = nn.Linear(d, d, bias=bias)(x)
+    k = nn.Linear(d, kv_heads * head_dim, bias=bias)(x)
+    v = nn.Linear(d, kv_heads * head_dim, bias=bias)(x)
+    from symparams.zoo.hf._encoder import _DotProductAttention
+    # keys and values repeated to every query head: the products are those of full heads
+    mixed = _DotProductAttention(heads)(q, _repeat(k, heads // kv_heads),
+                                        _repeat(v, heads // kv_heads))
+    return Model(x, nn.Linear(d, d, bias=bias)(mixed))
+
+
+def _repeat(tensor, times):
+    if times == 1:
+        return tensor
+    return layers.Concatenate()([tensor] * times)
+
+
+@settings(max_examples=20)
+@given(kv_heads=st.integers(1, 2), groups=st.integers(1, 3), head_dim=st.integers(1, 3),
+       T=st.integers(1, 5), B=st.integers(1, 2), bias=st.booleans())
+def test_grouped_query_attention(kv_heads, groups, head_dim, T, B, bias):
+    heads = kv_heads * groups
+    d = heads * head_dim
+    expected = counted(_TorchGQA(d, heads, kv_heads, bias), zeros(B, T, d))
+    assert_same(expected, flops(_gqa_model(d, heads, kv_heads, bias, (B, T, d)),
+                                causal=False))
+
+
+@settings(max_examples=10)
+@given(heads=st.integers(1, 3), head_dim=st.integers(1, 3), f=st.integers(1, 8),
+       T=st.integers(1, 5), N=st.integers(1, 2), batch_first=st.booleans(),
+       norm_first=st.booleans(), bias=st.booleans())
+def test_transformer_encoder_layer(heads, head_dim, f, T, N, batch_first, norm_first, bias):
+    d = heads * head_dim
+    kwargs = dict(dim_feedforward=f, batch_first=batch_first, norm_first=norm_first,
+                  bias=bias, dropout=0.0)
+    shape = (N, T, d) if batch_first else (T, N, d)
+    expected = counted(torch.nn.TransformerEncoderLayer(d, heads, **kwargs), zeros(*shape))
+    assert_same(expected, ours(nn.TransformerEncoderLayer(d, heads, **kwargs), shape))
+
+
+@settings(max_examples=10)
+@given(heads=st.integers(1, 3), head_dim=st.integers(1, 3), f=st.integers(1, 8),
+       T=st.integers(1, 5), S=st.integers(1, 5), N=st.integers(1, 2),
+       batch_first=st.booleans())
+def test_transformer_decoder_layer(heads, head_dim, f, T, S, N, batch_first):
+    d = heads * head_dim
+    kwargs = dict(dim_feedforward=f, batch_first=batch_first, dropout=0.0)
+    tgt = (N, T, d) if batch_first else (T, N, d)
+    memory = (N, S, d) if batch_first else (S, N, d)
+    expected = counted(torch.nn.TransformerDecoderLayer(d, heads, **kwargs), zeros(*tgt),
+                       zeros(*memory))
+    assert_same(expected, ours(nn.TransformerDecoderLayer(d, heads, **kwargs), tgt, memory))
+
+
+# -- recurrent ----------------------------------------------------------------------------
+
+_RNN = {"RNN": (torch.nn.RNN, nn.RNN), "LSTM": (torch.nn.LSTM, nn.LSTM),
+        "GRU": (torch.nn.GRU, nn.GRU)}
+
+
+@settings(max_examples=30)
+@given(mode=st.sampled_from(sorted(_RNN)), d=st.integers(1, 4), h=st.integers(2, 5),
+       layers_=st.integers(1, 3), bidirectional=st.booleans(), bias=st.booleans(),
+       T=st.integers(1, 5), N=st.sampled_from([None, 1, 3]), batch_first=st.booleans(),
+       proj=st.booleans())
+def test_rnn(mode, d, h, layers_, bidirectional, bias, T, N, batch_first, proj):
+    kwargs = dict(num_layers=layers_, bidirectional=bidirectional, bias=bias,
+                  batch_first=batch_first)
+    if mode == "LSTM" and proj:
+        kwargs["proj_size"] = h - 1
+    if N is None:
+        shape = (T, d)
+    else:
+        shape = (N, T, d) if batch_first else (T, N, d)
+    theirs, mine = _RNN[mode]
+    assert_same(counted(theirs(d, h, **kwargs), zeros(*shape)), ours(mine(d, h, **kwargs), shape))
+
+
+# -- containers ---------------------------------------------------------------------------
+
+
+@settings(max_examples=15)
+@given(widths=st.lists(st.integers(1, 6), min_size=2, max_size=4), N=st.integers(1, 3),
+       channels=st.integers(1, 3), H=st.integers(4, 7))
+def test_sequential(widths, N, channels, H):
+    torch_mlp = torch.nn.Sequential(*[m for a, b in zip(widths, widths[1:])
+                                      for m in (torch.nn.Linear(a, b), torch.nn.ReLU())])
+    mlp = nn.Sequential(*[m for a, b in zip(widths, widths[1:])
+                          for m in (nn.Linear(a, b), nn.ReLU())])
+    assert_same(counted(torch_mlp, zeros(N, widths[0])), ours(mlp, (N, widths[0])))
+    torch_cnn = torch.nn.Sequential(torch.nn.Conv2d(channels, 4, 3, padding=1),
+                                    torch.nn.BatchNorm2d(4), torch.nn.ReLU(),
+                                    torch.nn.MaxPool2d(2), torch.nn.Flatten(),
+                                    torch.nn.Linear(4 * (H // 2) ** 2, 5))
+    cnn = nn.Sequential(nn.Conv2d(channels, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU(),
+                        nn.MaxPool2d(2), nn.Flatten(), nn.Linear(4 * (H // 2) ** 2, 5))
+    assert_same(counted(torch_cnn, zeros(N, channels, H, H)), ours(cnn, (N, channels, H, H)))
+
+
+# -- backward -----------------------------------------------------------------------------
+
+
+def ours_backward(module, *shapes, **call):
+    return flops(model_of(module, *shapes, **call), causal=False, backward="exact")
+
+
+@settings(max_examples=30)
+@given(widths=st.lists(st.integers(1, 6), min_size=2, max_size=4), N=st.integers(1, 3),
+       bias=st.booleans(), frozen=st.sampled_from([None, 0, 1]))
+def test_backward_linear_stack(widths, N, bias, frozen):
+    """Every weight gradient, and every input gradient but the first layer's."""
+    pairs = list(zip(widths, widths[1:]))
+    torch_mlp = torch.nn.Sequential(*[torch.nn.Linear(a, b, bias=bias) for a, b in pairs])
+    if frozen is not None and frozen < len(pairs):
+        torch_mlp[frozen].requires_grad_(False)
+    from symparams import Sequential
+    model = Sequential([layers.Dense(b, use_bias=bias,
+                                     trainable=not (frozen is not None and i == frozen))
+                        for i, (_, b) in enumerate(pairs)], input_shape=(widths[0],))
+    if frozen == 0 and len(pairs) == 1:  # nothing requires a gradient: torch runs no backward
+        return
+    expected = counted(torch_mlp, zeros(N, widths[0]), backward=True)
+    assert_same(expected, N * flops(model, backward="exact"))
+
+
+def _grouped_weight_gradient_excess(module: nn.Conv2d, shape) -> sympy.Expr:
+    """What FlopCounterMode adds to a grouped convolution's weight gradient.
+
+    Its ``conv_backward`` formula computes the weight gradient as one ungrouped
+    convolution of the input with the output gradient (all input channels
+    against all output channels), which is ``groups`` times the true work: it
+    counts ``(groups - 1)`` times the true weight gradient too many.
+    """
+    bound = module(Tensor(shape)).node.bound
+    true_weight_gradient = 2 * bound.weights[0].size * sympy.Mul(*bound.output_shape) / \
+        module.out_channels
+    return (module.groups - 1) * true_weight_gradient
+
+
+@settings(max_examples=30)
+@given(groups=st.integers(1, 3), per_in=st.integers(1, 2), per_out=st.integers(1, 2),
+       k=st.integers(1, 3), stride=st.integers(1, 2), N=st.integers(1, 2), H=st.integers(3, 6),
+       bias=st.booleans())
+def test_backward_convolutions(groups, per_in, per_out, k, stride, N, H, bias):
+    """Two convolutions: the second's input gradient exists, the first's does not."""
+    c_in, c_mid = groups * per_in, groups * per_out
+    args = dict(kernel_size=k, stride=stride, groups=groups, bias=bias)
+    torch_net = torch.nn.Sequential(torch.nn.Conv2d(c_in, c_mid, **args),
+                                    torch.nn.Conv2d(c_mid, c_mid, kernel_size=1, groups=groups))
+    first = nn.Conv2d(c_in, c_mid, **args)
+    second = nn.Conv2d(c_mid, c_mid, kernel_size=1, groups=groups)
+    shape = (N, c_in, H, H)
+    if (H - k) // stride + 1 < 1:
+        return
+    expected = counted(torch_net, zeros(*shape), backward=True)
+    value = ours_backward(nn.Sequential(first, second), shape)
+    middle = first(Tensor(shape)).shape
+    excess = (_grouped_weight_gradient_excess(first, shape)
+              + _grouped_weight_gradient_excess(second, middle))
+    assert_same(expected, value + excess)
+
+
+@settings(max_examples=10)
+@given(heads=st.integers(1, 3), head_dim=st.integers(1, 3), T=st.integers(1, 4),
+       N=st.integers(1, 2))
+def test_backward_attention(heads, head_dim, T, N):
+    E = heads * head_dim
+    shape = (T, N, E)
+    torch_module = torch.nn.MultiheadAttention(E, heads)
+    expected = counted(torch_module, zeros(*shape), zeros(*shape), zeros(*shape),
+                       backward=True, need_weights=False)
+    assert_same(expected, ours_backward(nn.MultiheadAttention(E, heads), shape, shape, shape,
+                                        need_weights=False))
