@@ -15,6 +15,7 @@
 from . import layers, nn, zoo
 from .analysis import leading_term, scaling_exponent, sensitivity, solve_budget
 from .compare import compare
+from .compute import flops
 from .dims import dims
 from .errors import ArgumentError, ModelError, ShapeError, SymparamsError
 from .evaluation import sweep
@@ -29,6 +30,6 @@ __version__ = "0.1.0"
 
 __all__ = [
     "ArgumentError", "Input", "Model", "ModelError", "Repeat", "Sequential", "ShapeError",
-    "SymparamsError", "Tensor", "compare", "dims", "explain", "latex", "layers", "leading_term",
-    "nn", "plot", "scaling_exponent", "sensitivity", "solve_budget", "sweep", "zoo",
+    "SymparamsError", "Tensor", "compare", "dims", "explain", "flops", "latex", "layers",
+    "leading_term", "nn", "plot", "scaling_exponent", "sensitivity", "solve_budget", "sweep", "zoo",
 ]

@@ -55,7 +55,8 @@ class Term:
     product reads the layer's input, so its input gradient exists only when
     that input requires one. ``square`` attention (as many keys as queries)
     is the kind a causal mask halves; ``causal`` says the layer was called
-    with one.
+    with one. ``grad_uses`` counts the uses of a ``from_input`` term whose input
+    gradient is needed anyway (copies 2 to ``L`` of a repeated block).
     """
 
     name: str
@@ -67,6 +68,7 @@ class Term:
     from_input: bool = True
     square: bool = False
     causal: bool = False
+    grad_uses: sympy.Expr = Integer(0)
 
     @property
     def amount(self) -> sympy.Expr:
@@ -75,7 +77,8 @@ class Term:
 
     def scaled(self, factor) -> "Term":
         """The term repeated ``factor`` times (a batch, ``L`` copies of a block)."""
-        return dataclasses.replace(self, uses=self.uses * factor)
+        return dataclasses.replace(self, uses=self.uses * factor,
+                                   grad_uses=self.grad_uses * factor)
 
     def prefixed(self, prefix: str) -> "Term":
         return dataclasses.replace(self, name=f"{prefix}.{self.name}")
@@ -129,12 +132,14 @@ class Convention:
 
     def backward_exact(self, term: Term, input_grad: bool) -> sympy.Expr:
         """FLOPs of ``term``'s gradients: the weight's and the input's (when either is needed)."""
-        needs_input = input_grad or not term.from_input
+        if input_grad or not term.from_input:
+            input_uses = term.uses
+        else:
+            input_uses = term.grad_uses
         if term.kind == "product":
-            gradients = int(term.trainable) + int(needs_input)
-            return 2 * gradients * term.amount
+            return 2 * term.entries * (term.uses * int(term.trainable) + input_uses)
         if term.kind in ("attention", "activation product"):
-            return 2 * self.factor(term) * (2 if needs_input else 0) * term.amount
+            return 2 * self.factor(term) * 2 * term.entries * input_uses
         if term.kind == "bias" and self.bias and term.trainable:
             return term.amount
         return Integer(0)
@@ -289,11 +294,16 @@ def with_input_grad(term: Term, input_grad: bool) -> Term:
 
 
 def repeated(terms_first, terms_rest, L) -> tuple[Term, ...]:
-    """``L`` copies of a block: the first copy's terms, then ``L - 1`` copies of the others."""
-    if terms_first == terms_rest:
-        return tuple(t.scaled(L) for t in terms_first)
-    return tuple(t.prefixed("copy 1") for t in terms_first) + tuple(
-        t.prefixed(f"copies 2..{L}").scaled(L - 1) for t in terms_rest)
+    """``L`` copies of a block: the first copy's terms (its input's gradient as the block's
+    input's), the other ``L - 1`` copies' terms (every input gradient needed)."""
+    combined = []
+    for first, rest in zip(terms_first, terms_rest):
+        term = rest.scaled(L)
+        if first != rest:  # the first copy reads the block's input
+            term = dataclasses.replace(term, from_input=True,
+                                       grad_uses=first.grad_uses + (L - 1) * rest.uses)
+        combined.append(term)
+    return tuple(combined)
 
 
 def total_macs(terms) -> sympy.Expr:
