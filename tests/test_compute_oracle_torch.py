@@ -17,10 +17,19 @@ grouped-convolution weight gradient is counted as one ungrouped convolution,
 :func:`_grouped_weight_gradient_excess`); ours is the true count, and the
 difference is pinned to exactly that excess.
 
+Keras layers run on the torch backend the same way (their formulas are per
+example: ours times the batch). An einsum whose summed axis has one entry
+becomes an elementwise multiply in torch, counted 0 by FlopCounterMode, so
+attention draws sum over 2 or more entries; an EinsumDense that sums nothing
+(a broadcast scale) is elementwise work, 0 for both.
+
 Examples under the ``ci`` profile: Linear 30, Conv1d/2d/3d 60, ConvTranspose1d/2d/3d
-45, MultiheadAttention 30, grouped-query attention 20, TransformerEncoderLayer
-and DecoderLayer 10 each, RNN/LSTM/GRU 30, nn.Sequential MLPs and CNNs 15,
-backward 30 (Linear stacks) + 30 (convolutions, grouped included) + 10 attention.
+45 (rejected sizes included), MultiheadAttention 30, grouped-query attention 20,
+TransformerEncoderLayer and DecoderLayer 10 each, RNN/LSTM/GRU 30 (proj_size,
+bidirectional, stacked), nn.Sequential MLPs and CNNs 15 (30 models); backward 30
+(Dense stacks, frozen layers) + 30 (two convolutions, grouped included) + 10
+MultiheadAttention; Keras Dense 15, Conv1D/Conv2D 20 (groups), DepthwiseConv2D and
+SeparableConv2D 15, EinsumDense 12, MultiHeadAttention 15 (self and cross).
 """
 
 from __future__ import annotations
@@ -35,7 +44,7 @@ from hypothesis import strategies as st
 from torch.nn.attention import SDPBackend, sdpa_kernel
 from torch.utils.flop_counter import FlopCounterMode
 
-from symparams import Model, ShapeError, Tensor, layers, nn
+from symparams import Input, Model, ShapeError, Tensor, layers, nn
 from symparams.compute import flops
 
 pytestmark = pytest.mark.filterwarnings("ignore")
@@ -372,3 +381,107 @@ def test_backward_attention(heads, head_dim, T, N):
                        backward=True, need_weights=False)
     assert_same(expected, ours_backward(nn.MultiheadAttention(E, heads), shape, shape, shape,
                                         need_weights=False))
+
+
+# -- Keras layers on the torch backend ------------------------------------------------------
+
+
+def keras_counted(layer, *shapes, **call) -> int:
+    """FlopCounterMode's total for a Keras layer's call on zeros (built by a first call)."""
+    inputs = [torch.zeros(*s) for s in shapes]
+    layer(*inputs, **call)
+    with sdpa_kernel(SDPBackend.MATH), torch.no_grad(), FlopCounterMode(display=False) as f:
+        layer(*inputs, **call)
+    return f.get_total_flops()
+
+
+def keras_ours(layer, *shapes, **call) -> sympy.Expr:
+    """Our FLOPs for one example, times the batch (Keras formulas exclude it)."""
+    tensors = [Input(s[1:]) for s in shapes]
+    out = layer(*tensors, **call)
+    return shapes[0][0] * flops(Model(tensors, out[0] if isinstance(out, tuple) else out),
+                                causal=False)
+
+
+@st.composite
+def keras_conv_configs(draw, rank=2):
+    k = draw(st.integers(1, 3))
+    stride = draw(st.integers(1, 2))
+    dilation = 1 if stride > 1 else draw(st.integers(1, 2))
+    spatial = tuple(draw(st.integers(dilation * (k - 1) + 1, 6)) for _ in range(rank))
+    return dict(kernel_size=k, strides=stride, dilation_rate=dilation,
+                padding=draw(st.sampled_from(["valid", "same"])),
+                use_bias=draw(st.booleans())), spatial
+
+
+@settings(max_examples=15)
+@given(lead=st.lists(st.integers(1, 3), min_size=0, max_size=2), n=st.integers(1, 6),
+       units=st.integers(1, 6), B=st.integers(1, 2))
+def test_keras_dense(lead, n, units, B):
+    import keras
+    shape = (B, *lead, n)
+    assert_same(keras_counted(keras.layers.Dense(units), shape),
+                keras_ours(layers.Dense(units), shape))
+
+
+@settings(max_examples=20)
+@given(config=keras_conv_configs(), rank=st.sampled_from([1, 2]), groups=st.integers(1, 2),
+       per_group=st.integers(1, 2), filters_per_group=st.integers(1, 2), B=st.integers(1, 2))
+def test_keras_conv(config, rank, groups, per_group, filters_per_group, B):
+    import keras
+    kwargs, spatial = config
+    spatial = spatial[:rank] if rank <= len(spatial) else spatial
+    channels, filters = groups * per_group, groups * filters_per_group
+    shape = (B, *spatial[:rank], channels)
+    theirs = {1: keras.layers.Conv1D, 2: keras.layers.Conv2D}[rank]
+    mine = {1: layers.Conv1D, 2: layers.Conv2D}[rank]
+    assert_same(keras_counted(theirs(filters, groups=groups, **kwargs), shape),
+                keras_ours(mine(filters, groups=groups, **kwargs), shape))
+
+
+@settings(max_examples=15)
+@given(config=keras_conv_configs(), channels=st.integers(1, 3), multiplier=st.integers(1, 2),
+       filters=st.integers(1, 3), B=st.integers(1, 2), separable=st.booleans())
+def test_keras_depthwise_and_separable(config, channels, multiplier, filters, B, separable):
+    import keras
+    kwargs, spatial = config
+    shape = (B, *spatial, channels)
+    if separable:
+        theirs = keras.layers.SeparableConv2D(filters, depth_multiplier=multiplier, **kwargs)
+        mine = layers.SeparableConv2D(filters, depth_multiplier=multiplier, **kwargs)
+    else:
+        theirs = keras.layers.DepthwiseConv2D(depth_multiplier=multiplier, **kwargs)
+        mine = layers.DepthwiseConv2D(depth_multiplier=multiplier, **kwargs)
+    assert_same(keras_counted(theirs, shape), keras_ours(mine, shape))
+
+
+_EINSUM = [("ab,bc->ac", (None, 4), (5,)), ("abc,cd->abd", (3, 4), (3, 5)),
+           ("abc,cde->abde", (3, 4), (3, 2, 5)), ("abcd,cde->abe", (3, 2, 4), (3, 5)),
+           ("...b,bc->...c", (2, 3, 4), (5,)), ("abc,bc->abc", (3, 4), (3, 4))]
+
+
+@settings(max_examples=12)
+@given(case=st.sampled_from(_EINSUM), B=st.integers(1, 2), bias=st.booleans())
+def test_keras_einsum_dense(case, B, bias):
+    import keras
+    equation, shape, output_shape = case
+    shape = (B, *(s for s in shape if s is not None))
+    bias_axes = equation.split("->")[1][-1] if bias else None
+    assert_same(keras_counted(keras.layers.EinsumDense(equation, output_shape,
+                                                       bias_axes=bias_axes), shape),
+                keras_ours(layers.EinsumDense(equation, output_shape, bias_axes=bias_axes),
+                           shape))
+
+
+@settings(max_examples=15)
+@given(heads=st.integers(1, 3), key_dim=st.integers(2, 3), value_dim=st.sampled_from([None, 2]),
+       T=st.integers(2, 4), S=st.integers(2, 4), d=st.integers(2, 5), B=st.integers(1, 2),
+       use_bias=st.booleans(), cross=st.booleans())
+def test_keras_multi_head_attention(heads, key_dim, value_dim, T, S, d, B, use_bias, cross):
+    """Every summed axis has length 2 or more: torch.einsum turns a sum over one entry into
+    an elementwise multiply, which FlopCounterMode counts as 0 (we count its MACs)."""
+    import keras
+    kwargs = dict(num_heads=heads, key_dim=key_dim, value_dim=value_dim, use_bias=use_bias)
+    shapes = [(B, T, d), (B, S, d)] if cross else [(B, T, d), (B, T, d)]
+    assert_same(keras_counted(keras.layers.MultiHeadAttention(**kwargs), *shapes),
+                keras_ours(layers.MultiHeadAttention(**kwargs), *shapes))

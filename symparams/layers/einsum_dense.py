@@ -131,8 +131,14 @@ class EinsumDense(Layer):
 
     def declare_weights(self, input_shape):
         kernel, bias, _, _ = self._analyze(input_shape)
-        weights = [Weight("kernel", tuple(kernel), note="the einsum's weight tensor",
-                          role="product")]
+        input_spec, weight_spec, output_spec, _ = _parse(self.equation)
+        contracted = any(d in input_spec and d not in output_spec for d in weight_spec)
+        # Without a contracted axis the einsum multiplies entries and sums nothing: a
+        # broadcast scaling, elementwise work (0 MACs), as FlopCounterMode counts it too.
+        weights = [Weight("kernel", tuple(kernel), role="product" if contracted else
+                          "elementwise",
+                          note="the einsum's weight tensor" if contracted else
+                          "the einsum's weight tensor, multiplied entry by entry (no sum)")]
         if bias is not None:
             weights.append(Weight("bias", tuple(bias), note="a bias along the bias axes",
                                   role="bias"))
