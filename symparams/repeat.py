@@ -40,6 +40,14 @@ def block_parts(block, input_shape):
     return tuple(input_shape), bound.output_shape, bound.weights
 
 
+def _batch_excluded(block) -> bool:
+    """Whether ``block`` sees shapes without the batch: a layer says; a model, by its inputs."""
+    if isinstance(block, Layer):
+        return block.batch_excluded
+    inputs = getattr(block, "inputs", ())
+    return not (inputs and inputs[0].batched)
+
+
 class Nested(Layer):
     """A model used as a layer: ``outer = Model(x, inner(x))`` counts ``inner`` once.
 
@@ -60,8 +68,7 @@ class Nested(Layer):
     @property
     def batch_excluded(self) -> bool:
         """As the model's inputs: batchless (Keras ``Input``) or whole (PyTorch ``Tensor``)."""
-        inputs = getattr(self.model, "inputs", ())
-        return not (inputs and inputs[0].batched)
+        return _batch_excluded(self.model)
 
     @property
     def free_symbols(self) -> set:
@@ -108,6 +115,11 @@ class Repeat(Layer):
         inner = self.block.name if isinstance(self.block, BaseModel) else \
             type(self.block).__name__
         return f"{inner} × {self.L}"
+
+    @property
+    def batch_excluded(self) -> bool:
+        """As its block: a PyTorch-style block keeps whole shapes, batch included."""
+        return _batch_excluded(self.block)
 
     @property
     def free_symbols(self) -> set:
