@@ -5,7 +5,7 @@ from functools import partial
 import pytest
 import sympy
 import torch
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from symparams import ArgumentError, Repeat, ShapeError, Tensor, dims, nn
@@ -144,6 +144,7 @@ def test_swiglu_matches_torch(embed, hidden, bias):
     assert ours_shape == theirs_shape
 
 
+@settings(max_examples=20)  # building torch blocks costs; 20 cover the switches
 @given(st.integers(1, 4), st.integers(1, 4), st.integers(1, 16), st.booleans(),
        st.booleans())
 def test_layer_norm_blocks_count_as_torch_transformer_encoder_layer(heads, head_dim, hidden,
@@ -160,6 +161,7 @@ def test_layer_norm_blocks_count_as_torch_transformer_encoder_layer(heads, head_
         assert tuple(theirs(torch.randn(2, 3, embed)).shape) == ours.output_shape
 
 
+@settings(max_examples=20)
 @given(st.integers(1, 3), st.integers(1, 3), st.integers(1, 4), st.integers(1, 16),
        st.integers(1, 3))
 def test_llama_style_block_matches_torch_and_repeats(kv, group, head_dim, hidden, depth):

@@ -1,9 +1,10 @@
 """Models as the ecosystems' own builders make them, as symparams models.
 
 ``symparams.zoo.keras`` mirrors ``keras.applications`` (names and arguments; weights are
-irrelevant and ignored). Input sizes may be symbols.
+irrelevant and ignored); ``symparams.zoo.hf`` mirrors Hugging Face ``transformers`` models
+(class names, config arguments and defaults). Sizes may be symbols.
 """
 
-from . import keras
+from . import hf, keras
 
-__all__ = ["keras"]
+__all__ = ["hf", "keras"]
