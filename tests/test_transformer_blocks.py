@@ -247,3 +247,15 @@ def test_replace_resolves_defaults_again():
     assert attention.replace(num_heads=2 * h).head_dim == d / (2 * h)
     assert attention.subs({d: 64, h: 8}).head_dim == 8
     assert sympy.Integer(attention.subs({d: 64, h: 8}).params) == 4 * 64 * 65
+
+
+def test_a_repeated_block_reports_its_attention_conditions():
+    from symparams import Model
+
+    block = nn.pre_norm_block(nn.GroupedQueryAttention(d, h, num_kv_heads=k),
+                              nn.SwiGLU(d, f), norm_layer=nn.RMSNorm)
+    x = Tensor((B, T, d))
+    conditions = Model(x, Repeat(block, L, name="layers")(x)).conditions
+    assert {(name, c.lhs, c.rhs) for name, c in conditions} == {("layers", k, h),
+                                                                ("layers", h, d)}
+    assert "'self_attn': num_kv_heads must divide num_heads" in conditions[0][1].meaning

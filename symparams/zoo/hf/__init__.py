@@ -18,5 +18,9 @@ from .gpt2 import GPT2LMHeadModel, GPT2Model
 from .llama import LlamaForCausalLM, LlamaModel
 from .mistral import MistralForCausalLM, MistralModel
 
-# Every model class imported above (one import line per module).
-__all__ = sorted(name for name in dir() if name[:1].isupper())
+# One line per module, here and above.
+__all__ = [
+    "GPT2LMHeadModel", "GPT2Model",
+    "LlamaForCausalLM", "LlamaModel",
+    "MistralForCausalLM", "MistralModel",
+]
