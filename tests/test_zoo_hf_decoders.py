@@ -4,6 +4,7 @@ Models are built on the meta device (no memory for weights), so published sizes 
 one tiny model per family runs a real forward pass on the CPU for the output shape.
 """
 
+import importlib
 import sys
 
 import pytest
@@ -15,8 +16,8 @@ from symparams.errors import UnknownArgumentError
 from symparams.printing import text
 from symparams.zoo import hf
 
-try:  # PyPI's torchvision does not load beside the CPU build of torch; transformers then
-    import torchvision  # noqa: F401  (imported through its image utilities) fails.
+try:  # PyPI's torchvision does not load beside the CPU build of torch, and transformers
+    importlib.import_module("torchvision")  # (through its image utilities) fails with it.
 except (ImportError, RuntimeError):
     sys.modules["torchvision"] = None  # transformers treats torchvision as absent
 import transformers  # noqa: E402  (slow to import: once per module)
@@ -82,7 +83,9 @@ def test_gpt2_in_closed_form():
     assert small.params == 124439808
     assert small.params == theirs_on_meta(GPT2LMHeadModel, transformers.GPT2Config())[0]
     assert model.output_shape == (dims("B"), T, V)
-    assert model.conditions == ()  # the sequence is n_positions long: it fits
+    # The sequence is n_positions long, so it fits; the heads must split d.
+    assert [(name, c.kind, c.lhs, c.rhs) for name, c in model.conditions] == \
+        [("h", "divides", 12, d)]
 
 
 @pytest.mark.parametrize("family", ["llama", "mistral"])
@@ -163,7 +166,7 @@ def test_invalid_configurations():
         hf.GPT2Model(n_embd=0)
     with pytest.raises(ShapeError, match="position_ids.*n_positions"):
         hf.GPT2Model(n_positions=8, seq_len=9)
-    with pytest.raises(ArgumentError, match="padding_idx"):
+    with pytest.raises(ArgumentError, match="pad_token_id=10, vocab_size=10"):
         hf.LlamaModel(vocab_size=10, pad_token_id=10)
 
 

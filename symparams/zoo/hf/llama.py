@@ -29,8 +29,8 @@ _NO_COUNT = frozenset({
 })
 
 
-def decoder(owner, head, values, tie_word_embeddings, pad_token_id, batch_size, seq_len,
-            config, no_count, *, divisible_heads):
+def decoder(family, owner, head, values, tie_word_embeddings, pad_token_id, batch_size,
+            seq_len, config, no_count, *, divisible_heads):
     """Llama's architecture (Mistral's too): RMSNorm pre-norm blocks of GQA and SwiGLU.
 
     ``values`` holds the sizes and bias switches under their config names.
@@ -51,7 +51,14 @@ def decoder(owner, head, values, tie_word_embeddings, pad_token_id, batch_size, 
         head_dim = d // heads  # the config's default; with symbols, the module's (a condition)
     ids = token_ids(owner, batch_size, seq_len)
     batch, length = ids.shape
-    embed = nn.Embedding(given["vocab_size"], d, padding_idx=pad_token_id, name="embed_tokens")
+    try:
+        embed = nn.Embedding(given["vocab_size"], d, padding_idx=pad_token_id,
+                             name="embed_tokens")
+    except ArgumentError:
+        raise ArgumentError(f"{owner}: pad_token_id must be an index of the vocabulary. "
+                            f"Received: pad_token_id={pad_token_id!r}, "
+                            f"vocab_size={given['vocab_size']}", argument="pad_token_id",
+                            value=pad_token_id) from None
     attention = nn.GroupedQueryAttention(
         d, heads, num_kv_heads=given.get("num_key_value_heads"), head_dim=head_dim,
         bias=arguments.flag(values["attention_bias"], owner=owner, argument="attention_bias"),
@@ -61,7 +68,7 @@ def decoder(owner, head, values, tie_word_embeddings, pad_token_id, batch_size, 
     block = nn.pre_norm_block(attention, mlp, norm_layer=nn.RMSNorm,
                               norm_names=("input_layernorm", "post_attention_layernorm"),
                               batch_size=batch, seq_len=length,
-                              name=f"{owner.split('For')[0].removesuffix('Model')}DecoderLayer")
+                              name=f"{family}DecoderLayer")
     x = Repeat(block, given["num_hidden_layers"], name="layers")(embed(ids))
     x = nn.RMSNorm(d, name="norm")(x)
     if head:
@@ -77,7 +84,7 @@ def _llama(owner, head, vocab_size, hidden_size, intermediate_size, num_hidden_l
                   num_attention_heads=num_attention_heads,
                   num_key_value_heads=num_key_value_heads, head_dim=head_dim,
                   attention_bias=attention_bias, mlp_bias=mlp_bias)
-    return decoder(owner, head, values, tie_word_embeddings, pad_token_id, batch_size, seq_len,
+    return decoder("Llama", owner, head, values, tie_word_embeddings, pad_token_id, batch_size, seq_len,
                    config, _NO_COUNT, divisible_heads=True)
 
 

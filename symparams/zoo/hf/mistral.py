@@ -30,7 +30,7 @@ def _mistral(owner, head, vocab_size, hidden_size, intermediate_size, num_hidden
                   num_attention_heads=num_attention_heads,
                   num_key_value_heads=num_key_value_heads, head_dim=head_dim,
                   attention_bias=False, mlp_bias=False)
-    return decoder(owner, head, values, tie_word_embeddings, pad_token_id, batch_size, seq_len,
+    return decoder("Mistral", owner, head, values, tie_word_embeddings, pad_token_id, batch_size, seq_len,
                    config, _NO_COUNT, divisible_heads=False)
 
 
