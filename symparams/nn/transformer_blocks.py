@@ -106,17 +106,10 @@ class GroupedQueryAttention(Module):
         self._store(embed_dim=embed_dim, num_heads=num_heads,
                     bias=arguments.flag(bias, owner=owner, argument="bias"), **given)
         # What the defaults resolve to: attributes, not arguments (replace() resolves again).
-        kv_heads = given["num_kv_heads"] if given["num_kv_heads"] is not None else num_heads
-        resolved = dict(
-            num_kv_heads=kv_heads,
-            head_dim=given["head_dim"] if given["head_dim"] is not None else
-            embed_dim / num_heads,
-            qkv_bias=self.bias if given["qkv_bias"] is None else given["qkv_bias"],
-            out_bias=self.bias if given["out_bias"] is None else given["out_bias"],
-            kdim=embed_dim if given["kdim"] is None else given["kdim"],
-            vdim=embed_dim if given["vdim"] is None else given["vdim"])
-        for key, value in resolved.items():
-            object.__setattr__(self, key, value)
+        defaults = dict(num_kv_heads=num_heads, head_dim=embed_dim / num_heads,
+                        qkv_bias=self.bias, out_bias=self.bias, kdim=embed_dim, vdim=embed_dim)
+        for key, default in defaults.items():
+            object.__setattr__(self, key, default if given[key] is None else given[key])
         for divisor, value, names, what in self._divisions():
             if (value / divisor).is_integer is False:
                 raise ArgumentError(f"{owner}: {what}. Received: {names[0]}={divisor}, "
