@@ -78,6 +78,7 @@ KERAS = [
     ("LayerNormalization(axis=[1, 2])", layers.LayerNormalization(axis=[1, 2]), (H, W, C), {}),
     ("GroupNormalization(G)", layers.GroupNormalization(G), (H, W, C), {}),
     ("UnitNormalization()", layers.UnitNormalization(), (T, C), {}),
+    ("RMSNormalization()", layers.RMSNormalization(), (T, C), {}),
     ("Normalization()", layers.Normalization(), (H, W, C), {}),
     ("Normalization(axis=(1, -1))", layers.Normalization(axis=(1, -1)), (H, W, C), {}),
     ("Rescaling(1 / 255)", layers.Rescaling(1 / 255), (H, W, C), {}),

@@ -185,7 +185,7 @@ class Explanation:
 
 
 def _alignat(rows: list[str]) -> str:
-    return "\\begin{alignat*}{2}\n" + " \\\\\n".join(rows) + "\n\\end{alignat*}"
+    return "\\begin{alignat*}{3}\n" + " \\\\\n".join(rows) + "\n\\end{alignat*}"
 
 
 def _explain_layer(bound: BoundLayer) -> LayerExplanation:

@@ -21,3 +21,32 @@ settings.register_profile(
 settings.register_profile(
     "explore", max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+
+def _make_torchvision_importable() -> None:
+    """Let torchvision's pure-Python models import beside torch's CPU build.
+
+    PyPI's torchvision wheel cannot load its compiled operators next to the CPU build of
+    torch installed here; its import then fails registering fake kernels for two detection
+    operators that were never defined ("operator torchvision::nms does not exist"). Declaring
+    those two schemas lets the import finish. No test touches a detection operator. Both the
+    torchvision oracle and transformers (which imports torchvision when it is installed)
+    need this, so it is done once, before either is imported.
+    """
+    import torch
+
+    try:
+        import torchvision  # noqa: F401
+    except ModuleNotFoundError:
+        return
+    except RuntimeError as err:
+        if "torchvision::nms" not in str(err):
+            raise
+        library = torch.library.Library("torchvision", "DEF")
+        for op in ("nms", "qnms"):
+            library.define(f"{op}(Tensor dets, Tensor scores, float iou_threshold) -> Tensor")
+        _make_torchvision_importable.library = library  # the definitions live with it
+        import torchvision  # noqa: F401
+
+
+_make_torchvision_importable()

@@ -9,7 +9,7 @@ H, C = dims("H C")
 
 @pytest.mark.parametrize("layer", [layers.Activation("relu"), layers.Activation("softmax"),
                                    layers.ReLU(max_value=6), layers.Softmax(axis=1),
-                                   layers.Activation(lambda x: x)])
+                                   layers.Activation(lambda x: x), layers.Activation(None)])
 def test_shape_kept_no_weights(layer):
     bound = layer.bind((H, C))
     assert bound.output_shape == (H, C) and bound.params == 0
@@ -29,3 +29,10 @@ def test_errors():
     assert layers.Softmax(axis=0).bind((3, 4)).output_shape == (3, 4)
     with pytest.raises(ArgumentError, match=r"Dense: could not interpret activation"):
         layers.Dense(3, activation="rel")
+
+
+def test_activation_none_is_linear_as_in_keras():
+    import keras
+
+    assert layers.Activation(None).activation == keras.layers.Activation(None).get_config()[
+        "activation"] == "linear"

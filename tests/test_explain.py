@@ -41,7 +41,7 @@ def test_batchnorm_split():
 def test_latex_of_a_layer():
     tex = explain(reference_cnn().layers[3]).to_latex()
     assert r"\left(5 \cdot 5 \cdot 32 + 1\right) \cdot 64" in tex
-    assert tex.startswith(r"\begin{alignat*}{2}")
+    assert tex.startswith(r"\begin{alignat*}{3}")
 
 
 def test_errors():

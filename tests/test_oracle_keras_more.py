@@ -41,6 +41,8 @@ are drawn per flaw, so each flaw gets its share):
 * Embedding (input rank 1-3, mask_zero, lora_rank): 120 accepted, 30 rejected
 * LayerNormalization (int or list axes, both signs, center, scale,
   rms_scaling): 180 accepted, 60 rejected
+* RMSNormalization (trailing runs of axes, either sign): 60 accepted, 30
+  rejected
 * GroupNormalization (groups incl. -1, any axis, center, scale): 120
   accepted, 60 rejected (4 flaws)
 * UnitNormalization (incl. the batch axis and empty lists): 60 accepted,
@@ -612,6 +614,43 @@ def test_layer_normalization_keras_torch_limits():
     assert keras_counts_and_shape(batch.spec.keras(), batch.input_shape).trainable == 2 * 1 * 4
     with pytest.raises(ShapeError, match=r"includes the batch axis"):
         symparams_counts_and_shape(batch.spec.symparams(), batch.input_shape)
+
+
+@st.composite
+def rms_norm_cases(draw, flaw: str | None = None) -> Case:
+    """RMSNormalization: the axes LayerNormalization's cases draw, as its own Spec.
+
+    Accepted cases normalize a run of trailing axes written with one sign: Keras's
+    torch backend fails on other runs (as for LayerNormalization), and with mixed
+    signs Keras shapes ``scale`` in the sorted *written* order, (3, 2) for
+    ``axis=[-1, 1]`` on (2, 3), and its output broadcasts to a wrong shape. The
+    count, a product, is the same in every order.
+    """
+    if flaw is not None:
+        case = draw(layer_norm_cases(flaw))
+        return Case(Spec("RMSNormalization", (), dict(axis=case.spec.kwargs["axis"])),
+                    case.input_shape)
+    input_shape = draw(shapes(1, 3))
+    rank = len(input_shape) + 1
+    count = draw(st.integers(1, rank - 1))
+    shift = -rank if draw(st.booleans()) else 0
+    axis = [a + shift for a in range(rank - count, rank)]
+    return Case(Spec("RMSNormalization", (), dict(axis=axis[0] if count == 1 and
+                                                   draw(st.booleans()) else axis)), input_shape)
+
+
+@budget(1)
+@given(case=rms_norm_cases())
+def test_rms_normalization_matches_keras(case):
+    """RMSNormalization: one scale per normalized entry, int or list axes of either sign."""
+    assert_agree(case)
+
+
+@pytest.mark.parametrize("flaw", ["out_of_range", "repeated"])
+@budget(0.25)
+@given(data=st.data())
+def test_rms_normalization_rejected_like_keras(flaw, data):
+    assert_both_reject(data.draw(rms_norm_cases(flaw)))
 
 
 GROUP_NORM_FLAWS = ("not_a_multiple", "more_groups", "bad_groups", "axis_out_of_range")

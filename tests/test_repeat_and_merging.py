@@ -78,3 +78,15 @@ def test_gpt2_non_embedding_params():
     V, T, L, d = dims("V T L d")
     assert same(model.non_embedding_params, L * (12 * d**2 + 13 * d) + 2 * d)
     assert same(model.params - model.non_embedding_params, V * d + T * d)
+
+
+def test_gpt2_prints_as_a_polynomial_grouped_by_depth():
+    """Paper form: the repeated block's count appears once, multiplied by L."""
+    from symparams import latex
+    from symparams.examples import gpt2
+    from symparams.printing import text
+
+    model = gpt2()
+    assert text(model.params) == "L·(12·d² + 13·d) + T·d + V·d + 2·d"
+    assert latex(model.params) == r"L \left(12 d^{2} + 13 d\right) + T d + V d + 2 d"
+    assert "h (block × L)" in str(model.summary())

@@ -153,7 +153,7 @@ def test_layer_norm_blocks_count_as_torch_transformer_encoder_layer(heads, head_
     build = nn.pre_norm_block if pre else nn.post_norm_block
     ours = build(nn.GroupedQueryAttention(embed, heads, bias=bias),
                  nn.FeedForward(embed, hidden, bias=bias),
-                 norm_layer=partial(nn.LayerNorm, bias=bias), batch_size=2, seq_len=3)
+                 norm_layer=partial(nn.LayerNorm, bias=bias), batch_size=2, seq_length=3)
     theirs = torch.nn.TransformerEncoderLayer(embed, heads, hidden, batch_first=True,
                                               norm_first=pre, bias=bias, dropout=0.0)
     assert ours.params == torch_params(theirs)
@@ -169,7 +169,7 @@ def test_llama_style_block_matches_torch_and_repeats(kv, group, head_dim, hidden
     embed = heads * head_dim
     block = nn.pre_norm_block(nn.GroupedQueryAttention(embed, heads, num_kv_heads=kv,
                                                        bias=False),
-                              nn.SwiGLU(embed, hidden), norm_layer=nn.RMSNorm, seq_len=5)
+                              nn.SwiGLU(embed, hidden), norm_layer=nn.RMSNorm, seq_length=5)
     layer = TorchPreNormBlock(TorchGQA(embed, heads, kv, head_dim, False, False),
                               TorchSwiGLU(embed, hidden, False), torch.nn.RMSNorm(embed),
                               torch.nn.RMSNorm(embed))

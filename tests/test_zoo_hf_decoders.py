@@ -4,26 +4,18 @@ Models are built on the meta device (no memory for weights), so published sizes 
 one tiny model per family runs a real forward pass on the CPU for the output shape.
 """
 
-import importlib
-import sys
-
 import pytest
 import sympy
 import torch
+import transformers  # slow to import: once per module (conftest makes torchvision importable)
+from transformers import (  # model classes load outside the meta device
+    GPT2LMHeadModel, GPT2Model, LlamaForCausalLM, LlamaModel, MistralForCausalLM, MistralModel,
+)
 
 from symparams import ArgumentError, ShapeError, dims
 from symparams.errors import UnknownArgumentError
 from symparams.printing import text
 from symparams.zoo import hf
-
-try:  # PyPI's torchvision does not load beside the CPU build of torch, and transformers
-    importlib.import_module("torchvision")  # (through its image utilities) fails with it.
-except (ImportError, RuntimeError):
-    sys.modules["torchvision"] = None  # transformers treats torchvision as absent
-import transformers  # noqa: E402  (slow to import: once per module)
-from transformers import (  # noqa: E402  (model classes load outside the meta device)
-    GPT2LMHeadModel, GPT2Model, LlamaForCausalLM, LlamaModel, MistralForCausalLM, MistralModel,
-)
 
 transformers.logging.set_verbosity_error()
 
@@ -129,8 +121,8 @@ def test_forward_pass_shapes_match(family, kwargs):
     with torch.no_grad():
         hidden = base_class(config).eval()(input_ids=ids).last_hidden_state.shape
         logits = head_class(config).eval()(input_ids=ids).logits.shape
-    base = getattr(hf, base_class.__name__)(batch_size=2, seq_len=7, **kwargs)
-    head = getattr(hf, head_class.__name__)(batch_size=2, seq_len=7, **kwargs)
+    base = getattr(hf, base_class.__name__)(batch_size=2, seq_length=7, **kwargs)
+    head = getattr(hf, head_class.__name__)(batch_size=2, seq_length=7, **kwargs)
     assert base.output_shape == tuple(hidden)
     assert head.output_shape == tuple(logits)
 
@@ -146,7 +138,7 @@ def test_summaries_name_the_hugging_face_modules():
 
 
 def test_unknown_config_arguments_are_named():
-    with pytest.raises(UnknownArgumentError, match=r"GPT2Model: unknown config arguments "
+    with pytest.raises(UnknownArgumentError, match=r"GPT2Model: unknown configuration arguments "
                                                    r"\['hidden_layers', 'n_heads'\]"):
         hf.GPT2Model(n_heads=12, hidden_layers=3)
     with pytest.raises(UnknownArgumentError, match="attention_bias"):
@@ -165,7 +157,7 @@ def test_invalid_configurations():
     with pytest.raises(ArgumentError, match="n_embd"):
         hf.GPT2Model(n_embd=0)
     with pytest.raises(ShapeError, match="position_ids.*n_positions"):
-        hf.GPT2Model(n_positions=8, seq_len=9)
+        hf.GPT2Model(n_positions=8, seq_length=9)
     with pytest.raises(ArgumentError, match="pad_token_id=10, vocab_size=10"):
         hf.LlamaModel(vocab_size=10, pad_token_id=10)
 

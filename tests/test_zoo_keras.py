@@ -1,19 +1,14 @@
 """symparams.zoo.keras against keras.applications built without weights."""
 
 import keras
-import numpy as np
 import pytest
 
 from symparams import dims
 from symparams.zoo import keras as zoo
 
+from .helpers import keras_counts, our_counts
+
 H, W = dims("H W")
-
-
-def keras_counts(model):
-    trainable = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
-    frozen = sum(int(np.prod(w.shape)) for w in model.non_trainable_weights)
-    return trainable, frozen, tuple(model.output_shape[1:])
 
 
 @pytest.mark.parametrize("name", ["VGG16", "VGG19"])
@@ -27,8 +22,7 @@ def test_counts_and_shapes_match_keras(name, top, pooling, size, classes):
                                                input_shape=size, classes=classes)
     ours = getattr(zoo, name)(include_top=top, pooling=pooling, input_shape=size,
                               classes=classes)
-    assert (int(ours.trainable_params), int(ours.non_trainable_params),
-            tuple(int(s) for s in ours.output_shape)) == keras_counts(theirs)
+    assert our_counts(ours) == keras_counts(theirs)
 
 
 def test_symbolic_input_size_and_substitution():
@@ -49,8 +43,7 @@ def test_resnets_and_densenets_match_keras(name, top, pooling, size):
     theirs = getattr(keras.applications, name)(weights=None, include_top=top, pooling=pooling,
                                                input_shape=size)
     ours = getattr(zoo, name)(include_top=top, pooling=pooling, input_shape=size)
-    assert (int(ours.trainable_params), int(ours.non_trainable_params),
-            tuple(int(s) for s in ours.output_shape)) == keras_counts(theirs)
+    assert our_counts(ours) == keras_counts(theirs)
 
 
 def test_resnet50_output_is_one_ceiling():
@@ -66,8 +59,7 @@ def test_mobilenet_v2_matches_keras(alpha, top, pooling, size):
     theirs = keras.applications.MobileNetV2(weights=None, alpha=alpha, include_top=top,
                                             pooling=pooling, input_shape=size)
     ours = zoo.MobileNetV2(alpha=alpha, include_top=top, pooling=pooling, input_shape=size)
-    assert (int(ours.trainable_params), int(ours.non_trainable_params),
-            tuple(int(s) for s in ours.output_shape)) == keras_counts(theirs)
+    assert our_counts(ours) == keras_counts(theirs)
     symbolic = zoo.MobileNetV2(alpha=alpha, include_top=top, pooling=pooling,
                                input_shape=(H, W, 3))
     assert tuple(int(s) for s in symbolic.subs(H=size[0], W=size[1]).output_shape) == \
@@ -89,5 +81,4 @@ def test_mobilenet_matches_keras(alpha, multiplier, top, pooling, size):
                                           pooling=pooling, input_shape=size)
     ours = zoo.MobileNet(alpha=alpha, depth_multiplier=multiplier, include_top=top,
                          pooling=pooling, input_shape=size)
-    assert (int(ours.trainable_params), int(ours.non_trainable_params),
-            tuple(int(s) for s in ours.output_shape)) == keras_counts(theirs)
+    assert our_counts(ours) == keras_counts(theirs)

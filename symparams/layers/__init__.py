@@ -21,7 +21,8 @@ from .embedding import Embedding
 from .legacy import Convolution1D, Convolution2D, Convolution3D
 from .merging import Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract
 from .normalization import (
-    BatchNormalization, GroupNormalization, LayerNormalization, UnitNormalization,
+    BatchNormalization, GroupNormalization, LayerNormalization, RMSNormalization,
+    UnitNormalization,
 )
 from .pooling import (
     AveragePooling1D, AveragePooling2D, AveragePooling3D, AvgPool1D, AvgPool2D, AvgPool3D,
@@ -56,7 +57,8 @@ __all__ = [
     "GlobalMaxPooling2D", "GlobalMaxPooling3D", "GroupNormalization", "GRU", "Layer",
     "LayerNormalization", "LeakyReLU", "LSTM", "Maximum", "MaxPool1D", "MaxPool2D", "MaxPool3D",
     "MaxPooling1D", "MaxPooling2D", "MaxPooling3D", "Minimum", "MultiHeadAttention", "Multiply", "Normalization",
-    "Permute", "PReLU", "ReLU", "RepeatVector", "Rescaling", "Reshape", "SeparableConv1D", "SeparableConv2D",
+    "Permute", "PReLU", "ReLU", "RepeatVector", "Rescaling", "RMSNormalization", "Reshape",
+    "SeparableConv1D", "SeparableConv2D",
     "SeparableConvolution1D", "SeparableConvolution2D", "SimpleRNN", "Softmax", "SpatialDropout1D",
     "SpatialDropout2D", "SpatialDropout3D", "Subtract", "TimeDistributed", "UnitNormalization",
     "UpSampling1D", "UpSampling2D", "UpSampling3D", "ZeroPadding1D", "ZeroPadding2D",

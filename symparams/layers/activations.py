@@ -71,14 +71,11 @@ class _Elementwise(Layer):
 
 
 class Activation(_Elementwise):
-    """Applies an activation function: ``Activation('relu')``."""
+    """Applies an activation function: ``Activation('relu')`` (``None``: linear, as in Keras)."""
 
     def __init__(self, activation, **kwargs):
         super().__init__(**kwargs)
-        if activation is None:
-            raise ArgumentError("Activation: `activation` must not be None. "
-                                "Received: activation=None", argument="activation", value=None)
-        self._store(activation=activation_name(activation, owner="Activation"))
+        self._store(activation=activation_name(activation, owner="Activation") or "linear")
 
     def compute_output_shape(self, input_shape):
         return activation_output_shape(self.activation, tuple(input_shape))

@@ -121,29 +121,58 @@ class LayerNormalization(Layer):
                     scale=arguments.flag(scale, owner=owner, argument="scale"),
                     rms_scaling=arguments.flag(rms_scaling, owner=owner, argument="rms_scaling"))
 
-    def _normalized(self, input_shape) -> tuple[int, ...]:
-        """Indices (Keras numbering) of the normalized axes, in Keras's weight order."""
-        axes = (self.axis,) if isinstance(self.axis, int) else tuple(sorted(self.axis))
-        indices = _distinct_axes(axes, input_shape, self.axis)
-        if 0 in indices:
-            raise ShapeError(f"axis={self.axis} includes the batch axis; LayerNormalization "
-                             f"normalizes each example over its other axes")
-        return indices
-
     def compute_output_shape(self, input_shape):
-        self._normalized(input_shape)
+        _normalized_axes(self, input_shape)
         return tuple(input_shape)
 
     def declare_weights(self, input_shape):
-        indices = self._normalized(input_shape)
-        names = ["features"] if len(indices) == 1 else [f"axis_{i}" for i in indices]
-        shape = tuple(Axis(label(n), input_shape[i - 1]) for n, i in zip(names, indices))
+        shape = _normalized_axes(self, input_shape)
         weights = []
         if self.scale or self.rms_scaling:
             weights.append(Weight("gamma", shape, note="a learned scale per normalized entry"))
         if self.center and not self.rms_scaling:
             weights.append(Weight("beta", shape, note="a learned offset per normalized entry"))
         return tuple(weights)
+
+
+class RMSNormalization(Layer):
+    """Root-mean-square normalization (Zhang and Sennrich, 2019) over ``axis``.
+
+    One trainable ``scale`` per normalized entry and no offset: the norm of
+    Llama-style transformers.
+
+    >>> from symparams import dims, layers
+    >>> T, d = dims("T d")
+    >>> layers.RMSNormalization().bind((T, d)).params
+    d
+    """
+
+    def __init__(self, axis=-1, epsilon=1e-6, **kwargs):
+        super().__init__(**kwargs)
+        axis = _axes(axis, owner="RMSNormalization")
+        if axis == ():
+            raise ArgumentError("RMSNormalization: `axis` must name at least one axis. "
+                                "Received: axis=()", argument="axis", value=axis)
+        self._store(axis=axis, epsilon=epsilon)
+
+    def compute_output_shape(self, input_shape):
+        _normalized_axes(self, input_shape)
+        return tuple(input_shape)
+
+    def declare_weights(self, input_shape):
+        return (Weight("scale", _normalized_axes(self, input_shape),
+                       note="a learned scale per normalized entry"),)
+
+
+def _normalized_axes(layer, input_shape) -> tuple[Axis, ...]:
+    """The axes a layer normalizes over, as weight axes in Keras's (sorted) order."""
+    axes = (layer.axis,) if isinstance(layer.axis, int) else tuple(sorted(layer.axis))
+    indices = _distinct_axes(axes, input_shape, layer.axis)
+    if 0 in indices:
+        raise ShapeError(f"axis={layer.axis} includes the batch axis; {type(layer).__name__} "
+                         f"normalizes each example over its other axes")
+    names = ["features"] if len(indices) == 1 else [f"axis_{i}" for i in indices]
+    return tuple(Axis(label(n), input_shape[i - 1]) for n, i in zip(names, indices))
 
 
 class GroupNormalization(Layer):

@@ -165,7 +165,7 @@ class GroupedQueryAttention(Module):
         return (*input_shapes[0][:-1], self.embed_dim)
 
     def __call__(self, query, key=None, value=None):
-        """Self-attention over ``query``, or attention over ``key`` (and ``value``, else ``key``)."""
+        """Self-attention over ``query``, or attention over ``key`` (``value`` defaults to it)."""
         key = query if key is None else key
         return apply(self, (query, key, key if value is None else value))
 
@@ -245,7 +245,7 @@ class SwiGLU(_MLP):
 
 
 def pre_norm_block(attention, mlp, norm_layer=LayerNorm, *, norm_names=("norm1", "norm2"),
-                   batch_size=None, seq_len=None, name="block") -> Model:
+                   batch_size=None, seq_length=None, name="block") -> Model:
     """``h = x + attention(norm1(x))``, then ``h + mlp(norm2(h))``: a GPT-2/Llama block.
 
     ``attention`` is a :class:`GroupedQueryAttention` (named ``self_attn``
@@ -253,7 +253,7 @@ def pre_norm_block(attention, mlp, norm_layer=LayerNorm, *, norm_names=("norm1",
     any module or model keeping the shape (named ``mlp``). ``norm_layer`` makes
     each norm from ``embed_dim`` and a name (``nn.LayerNorm``, ``nn.RMSNorm``,
     or ``functools.partial(nn.LayerNorm, bias=False)``), named by
-    ``norm_names``. The block's input is ``(batch_size, seq_len, embed_dim)``,
+    ``norm_names``. The block's input is ``(batch_size, seq_length, embed_dim)``,
     symbols ``B`` and ``T`` by default, and :class:`~symparams.Repeat` stacks it.
 
     >>> from symparams import dims, nn
@@ -265,11 +265,11 @@ def pre_norm_block(attention, mlp, norm_layer=LayerNorm, *, norm_names=("norm1",
     >>> [layer.name for layer in block.layers]
     ['norm1', 'self_attn', 'add', 'norm2', 'mlp', 'add_1']
     """
-    return _block(True, attention, mlp, norm_layer, norm_names, batch_size, seq_len, name)
+    return _block(True, attention, mlp, norm_layer, norm_names, batch_size, seq_length, name)
 
 
 def post_norm_block(attention, mlp, norm_layer=LayerNorm, *, norm_names=("norm1", "norm2"),
-                    batch_size=None, seq_len=None, name="block") -> Model:
+                    batch_size=None, seq_length=None, name="block") -> Model:
     """``h = norm1(x + attention(x))``, then ``norm2(h + mlp(h))``: the original/BERT block.
 
     Arguments as :func:`pre_norm_block`; the same weights, in another order.
@@ -280,10 +280,10 @@ def post_norm_block(attention, mlp, norm_layer=LayerNorm, *, norm_names=("norm1"
     >>> block.params
     12*d**2 + 13*d
     """
-    return _block(False, attention, mlp, norm_layer, norm_names, batch_size, seq_len, name)
+    return _block(False, attention, mlp, norm_layer, norm_names, batch_size, seq_length, name)
 
 
-def _block(pre, attention, mlp, norm_layer, norm_names, batch_size, seq_len, name) -> Model:
+def _block(pre, attention, mlp, norm_layer, norm_names, batch_size, seq_length, name) -> Model:
     from ..dims import dims
 
     owner = "pre_norm_block" if pre else "post_norm_block"
@@ -305,7 +305,7 @@ def _block(pre, attention, mlp, norm_layer, norm_names, batch_size, seq_len, nam
     if isinstance(mlp, Layer) and not mlp.name:
         mlp = mlp.replace(name="mlp")
     shape = (dims("B") if batch_size is None else batch_size,
-             dims("T") if seq_len is None else seq_len, d)
+             dims("T") if seq_length is None else seq_length, d)
     x = Tensor(shape, name="hidden_states")
     if pre:
         h = Add()([x, attention(norm1(x))])

@@ -1,5 +1,8 @@
-"""``transformers`` models, as symparams models: Hugging Face class names, config arguments
-and defaults (weights are irrelevant). Any size may be a symbol, the number of layers too.
+"""Hugging Face ``transformers`` models, as symparams models.
+
+Each builder takes the model's configuration fields (``BertConfig``'s for ``BertModel``)
+with the same names and defaults; sizes may be symbols, the number of layers too.
+Weights are irrelevant.
 
 >>> import sympy
 >>> from symparams import dims
@@ -14,13 +17,18 @@ and defaults (weights are irrelevant). Any size may be a symbol, the number of l
 6738415616
 """
 
+from .bert import BertForMaskedLM, BertForPreTraining, BertModel
+from .distilbert import DistilBertModel
 from .gpt2 import GPT2LMHeadModel, GPT2Model
 from .llama import LlamaForCausalLM, LlamaModel
 from .mistral import MistralForCausalLM, MistralModel
+from .roberta import RobertaModel
+from .t5 import T5ForConditionalGeneration, T5Model
+from .vit import ViTForImageClassification, ViTModel
 
-# One line per module, here and above.
 __all__ = [
-    "GPT2LMHeadModel", "GPT2Model",
-    "LlamaForCausalLM", "LlamaModel",
-    "MistralForCausalLM", "MistralModel",
+    "BertForMaskedLM", "BertForPreTraining", "BertModel", "DistilBertModel", "GPT2LMHeadModel",
+    "GPT2Model", "LlamaForCausalLM", "LlamaModel", "MistralForCausalLM", "MistralModel",
+    "RobertaModel", "T5ForConditionalGeneration", "T5Model", "ViTForImageClassification",
+    "ViTModel",
 ]

@@ -21,7 +21,8 @@ from ...errors import ArgumentError
 from ...graph import Model
 from ...layers.merging import Add
 from ...repeat import Repeat
-from ._decoder import check_config, lm_head, sizes, token_ids
+from ._decoder import check_config, lm_head, sizes
+from ._encoder import _Step, token_ids
 
 __all__ = ["GPT2LMHeadModel", "GPT2Model"]
 
@@ -38,8 +39,8 @@ _ALIASES = {"hidden_size": "n_embd", "max_position_embeddings": "n_positions",
             "num_attention_heads": "n_head", "num_hidden_layers": "n_layer"}
 
 
-class _PositionIds(nn.Module):
-    """``arange(seq_len)``, shape ``(1, seq_len)``: GPT-2 looks positions up in ``wpe``."""
+class _PositionIds(_Step):
+    """``arange(seq_length)``, shape ``(1, seq_length)``: GPT-2 looks positions up in ``wpe``."""
 
     no_weights_reason = "it counts positions 0, 1, ...: no weights, 0 parameters"
 
@@ -57,8 +58,8 @@ class _PositionIds(nn.Module):
         return (1, input_shape[-1])
 
 
-def _gpt2(owner, head, values, add_cross_attention, tie_word_embeddings, batch_size, seq_len,
-          config):
+def _gpt2(owner, head, values, add_cross_attention, tie_word_embeddings, batch_size,
+          seq_length, config):
     config = dict(config)
     for alias, field in _ALIASES.items():  # GPT2Config(hidden_size=...) sets n_embd
         if alias in config:
@@ -72,7 +73,7 @@ def _gpt2(owner, head, values, add_cross_attention, tie_word_embeddings, batch_s
         raise ArgumentError(f"{owner}: cross-attention blocks (add_cross_attention=True) are not "
                             "modelled yet. Received: add_cross_attention=True",
                             argument="add_cross_attention", value=True)
-    ids = token_ids(owner, batch_size, seq_len)
+    ids = token_ids(owner, batch_size, seq_length)
     batch, length = ids.shape
     wte = nn.Embedding(given["vocab_size"], d, name="wte")
     positions = _PositionIds(given["n_positions"], name="position_ids")(ids)
@@ -81,7 +82,7 @@ def _gpt2(owner, head, values, add_cross_attention, tie_word_embeddings, batch_s
     block = nn.pre_norm_block(
         nn.GroupedQueryAttention(d, given["n_head"], name="attn"),
         nn.FeedForward(d, given["n_inner"], activation="gelu_new", name="mlp"),
-        norm_names=("ln_1", "ln_2"), batch_size=batch, seq_len=length, name="GPT2Block")
+        norm_names=("ln_1", "ln_2"), batch_size=batch, seq_length=length, name="GPT2Block")
     x = nn.LayerNorm(d, name="ln_f")(Repeat(block, given["n_layer"], name="h")(x))
     if head:
         x = lm_head(owner, x, d, given["vocab_size"], tie_word_embeddings, wte)
@@ -90,7 +91,7 @@ def _gpt2(owner, head, values, add_cross_attention, tie_word_embeddings, batch_s
 
 def GPT2Model(vocab_size=50257, n_positions=1024, n_embd=768, n_layer=12, n_head=12,
               n_inner=None, add_cross_attention=False, tie_word_embeddings=True, *,
-              batch_size=None, seq_len=None, **config):
+              batch_size=None, seq_length=None, **config):
     """``transformers.GPT2Model``: embeddings, ``n_layer`` pre-norm blocks, a final LayerNorm.
 
     Arguments are ``GPT2Config``'s, with its defaults (GPT-2 small); any size may
@@ -101,9 +102,9 @@ def GPT2Model(vocab_size=50257, n_positions=1024, n_embd=768, n_layer=12, n_head
     ``num_hidden_layers``, ``num_attention_heads`` and ``max_position_embeddings``
     (``GPT2Config.attribute_map``); others raise
     :class:`~symparams.errors.UnknownArgumentError`. The input is ``input_ids``
-    of shape ``(batch_size, seq_len)``, symbols ``B`` and ``T`` unless given (a
+    of shape ``(batch_size, seq_length)``, symbols ``B`` and ``T`` unless given (a
     symparams addition); the output is ``last_hidden_state``,
-    ``(batch_size, seq_len, n_embd)``. The sequence must fit in ``n_positions``
+    ``(batch_size, seq_length, n_embd)``. The sequence must fit in ``n_positions``
     (a condition on the model while it depends on symbols).
 
     >>> from symparams.zoo import hf
@@ -116,16 +117,16 @@ def GPT2Model(vocab_size=50257, n_positions=1024, n_embd=768, n_layer=12, n_head
     values = dict(vocab_size=vocab_size, n_positions=n_positions, n_embd=n_embd,
                   n_layer=n_layer, n_head=n_head, n_inner=n_inner)
     return _gpt2("GPT2Model", False, values, add_cross_attention, tie_word_embeddings,
-                 batch_size, seq_len, config)
+                 batch_size, seq_length, config)
 
 
 def GPT2LMHeadModel(vocab_size=50257, n_positions=1024, n_embd=768, n_layer=12, n_head=12,
                     n_inner=None, add_cross_attention=False, tie_word_embeddings=True, *,
-                    batch_size=None, seq_len=None, **config):
+                    batch_size=None, seq_length=None, **config):
     """``transformers.GPT2LMHeadModel``: :func:`GPT2Model` and an ``lm_head`` to the vocabulary.
 
     The head's weight is the token embedding's (``tie_word_embeddings=True``, the
-    default), counted once; the output is the logits, ``(batch_size, seq_len,
+    default), counted once; the output is the logits, ``(batch_size, seq_length,
     vocab_size)``.
 
     >>> from symparams import dims
@@ -139,4 +140,4 @@ def GPT2LMHeadModel(vocab_size=50257, n_positions=1024, n_embd=768, n_layer=12, 
     values = dict(vocab_size=vocab_size, n_positions=n_positions, n_embd=n_embd,
                   n_layer=n_layer, n_head=n_head, n_inner=n_inner)
     return _gpt2("GPT2LMHeadModel", True, values, add_cross_attention, tie_word_embeddings,
-                 batch_size, seq_len, config)
+                 batch_size, seq_length, config)

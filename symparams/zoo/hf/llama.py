@@ -17,7 +17,8 @@ from ... import arguments, nn
 from ...errors import ArgumentError
 from ...graph import Model
 from ...repeat import Repeat
-from ._decoder import check_config, lm_head, sizes, token_ids
+from ._decoder import check_config, lm_head, sizes
+from ._encoder import token_ids
 
 __all__ = ["LlamaForCausalLM", "LlamaModel"]
 
@@ -30,7 +31,7 @@ _NO_COUNT = frozenset({
 
 
 def decoder(family, owner, head, values, tie_word_embeddings, pad_token_id, batch_size,
-            seq_len, config, no_count, *, divisible_heads):
+            seq_length, config, no_count, *, divisible_heads):
     """Llama's architecture (Mistral's too): RMSNorm pre-norm blocks of GQA and SwiGLU.
 
     ``values`` holds the sizes and bias switches under their config names.
@@ -49,7 +50,7 @@ def decoder(family, owner, head, values, tie_word_embeddings, pad_token_id, batc
     head_dim = given.get("head_dim")
     if head_dim is None and d.is_number and heads.is_number:
         head_dim = d // heads  # the config's default; with symbols, the module's (a condition)
-    ids = token_ids(owner, batch_size, seq_len)
+    ids = token_ids(owner, batch_size, seq_length)
     batch, length = ids.shape
     try:
         embed = nn.Embedding(given["vocab_size"], d, padding_idx=pad_token_id,
@@ -67,7 +68,7 @@ def decoder(family, owner, head, values, tie_word_embeddings, pad_token_id, batc
                     bias=arguments.flag(values["mlp_bias"], owner=owner, argument="mlp_bias"))
     block = nn.pre_norm_block(attention, mlp, norm_layer=nn.RMSNorm,
                               norm_names=("input_layernorm", "post_attention_layernorm"),
-                              batch_size=batch, seq_len=length,
+                              batch_size=batch, seq_length=length,
                               name=f"{family}DecoderLayer")
     x = Repeat(block, given["num_hidden_layers"], name="layers")(embed(ids))
     x = nn.RMSNorm(d, name="norm")(x)
@@ -78,20 +79,20 @@ def decoder(family, owner, head, values, tie_word_embeddings, pad_token_id, batc
 
 def _llama(owner, head, vocab_size, hidden_size, intermediate_size, num_hidden_layers,
            num_attention_heads, num_key_value_heads, head_dim, attention_bias, mlp_bias,
-           tie_word_embeddings, pad_token_id, batch_size, seq_len, config):
+           tie_word_embeddings, pad_token_id, batch_size, seq_length, config):
     values = dict(vocab_size=vocab_size, hidden_size=hidden_size,
                   intermediate_size=intermediate_size, num_hidden_layers=num_hidden_layers,
                   num_attention_heads=num_attention_heads,
                   num_key_value_heads=num_key_value_heads, head_dim=head_dim,
                   attention_bias=attention_bias, mlp_bias=mlp_bias)
-    return decoder("Llama", owner, head, values, tie_word_embeddings, pad_token_id, batch_size, seq_len,
-                   config, _NO_COUNT, divisible_heads=True)
+    return decoder("Llama", owner, head, values, tie_word_embeddings, pad_token_id, batch_size,
+                   seq_length, config, _NO_COUNT, divisible_heads=True)
 
 
 def LlamaModel(vocab_size=32000, hidden_size=4096, intermediate_size=11008,
                num_hidden_layers=32, num_attention_heads=32, num_key_value_heads=None,
                head_dim=None, attention_bias=False, mlp_bias=False, tie_word_embeddings=False,
-               pad_token_id=None, *, batch_size=None, seq_len=None, **config):
+               pad_token_id=None, *, batch_size=None, seq_length=None, **config):
     """``transformers.LlamaModel``: token embeddings, decoder layers, a final RMSNorm.
 
     Arguments are ``LlamaConfig``'s, with its defaults (Llama-2-7B); any size may
@@ -104,7 +105,7 @@ def LlamaModel(vocab_size=32000, hidden_size=4096, intermediate_size=11008,
     that change no count (``hidden_act``, ``rms_norm_eps``, ``rope_parameters``,
     token ids, ...) are accepted and ignored, others raise
     :class:`~symparams.errors.UnknownArgumentError`. The input is ``input_ids``
-    of shape ``(batch_size, seq_len)``, symbols ``B`` and ``T`` unless given (a
+    of shape ``(batch_size, seq_length)``, symbols ``B`` and ``T`` unless given (a
     symparams addition); the output is ``last_hidden_state``.
 
     >>> from symparams.zoo import hf
@@ -117,14 +118,14 @@ def LlamaModel(vocab_size=32000, hidden_size=4096, intermediate_size=11008,
     return _llama("LlamaModel", False, vocab_size, hidden_size, intermediate_size,
                   num_hidden_layers, num_attention_heads, num_key_value_heads, head_dim,
                   attention_bias, mlp_bias, tie_word_embeddings, pad_token_id, batch_size,
-                  seq_len, config)
+                  seq_length, config)
 
 
 def LlamaForCausalLM(vocab_size=32000, hidden_size=4096, intermediate_size=11008,
                      num_hidden_layers=32, num_attention_heads=32, num_key_value_heads=None,
                      head_dim=None, attention_bias=False, mlp_bias=False,
                      tie_word_embeddings=False, pad_token_id=None, *, batch_size=None,
-                     seq_len=None, **config):
+                     seq_length=None, **config):
     """``transformers.LlamaForCausalLM``: :func:`LlamaModel` and an ``lm_head`` to the vocabulary.
 
     The head has its own weight unless ``tie_word_embeddings=True`` (then it is
@@ -140,4 +141,4 @@ def LlamaForCausalLM(vocab_size=32000, hidden_size=4096, intermediate_size=11008
     return _llama("LlamaForCausalLM", True, vocab_size, hidden_size, intermediate_size,
                   num_hidden_layers, num_attention_heads, num_key_value_heads, head_dim,
                   attention_bias, mlp_bias, tie_word_embeddings, pad_token_id, batch_size,
-                  seq_len, config)
+                  seq_length, config)

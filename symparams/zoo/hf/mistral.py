@@ -24,20 +24,20 @@ _NO_COUNT = frozenset({
 
 def _mistral(owner, head, vocab_size, hidden_size, intermediate_size, num_hidden_layers,
              num_attention_heads, num_key_value_heads, head_dim, tie_word_embeddings,
-             pad_token_id, batch_size, seq_len, config):
+             pad_token_id, batch_size, seq_length, config):
     values = dict(vocab_size=vocab_size, hidden_size=hidden_size,
                   intermediate_size=intermediate_size, num_hidden_layers=num_hidden_layers,
                   num_attention_heads=num_attention_heads,
                   num_key_value_heads=num_key_value_heads, head_dim=head_dim,
                   attention_bias=False, mlp_bias=False)
-    return decoder("Mistral", owner, head, values, tie_word_embeddings, pad_token_id, batch_size, seq_len,
-                   config, _NO_COUNT, divisible_heads=False)
+    return decoder("Mistral", owner, head, values, tie_word_embeddings, pad_token_id,
+                   batch_size, seq_length, config, _NO_COUNT, divisible_heads=False)
 
 
 def MistralModel(vocab_size=32000, hidden_size=4096, intermediate_size=14336,
                  num_hidden_layers=32, num_attention_heads=32, num_key_value_heads=8,
                  head_dim=None, tie_word_embeddings=False, pad_token_id=None, *,
-                 batch_size=None, seq_len=None, **config):
+                 batch_size=None, seq_length=None, **config):
     """``transformers.MistralModel``: as :func:`~symparams.zoo.hf.LlamaModel`, without biases.
 
     Arguments are ``MistralConfig``'s, with its defaults; any size may be a
@@ -49,13 +49,13 @@ def MistralModel(vocab_size=32000, hidden_size=4096, intermediate_size=14336,
     """
     return _mistral("MistralModel", False, vocab_size, hidden_size, intermediate_size,
                     num_hidden_layers, num_attention_heads, num_key_value_heads, head_dim,
-                    tie_word_embeddings, pad_token_id, batch_size, seq_len, config)
+                    tie_word_embeddings, pad_token_id, batch_size, seq_length, config)
 
 
 def MistralForCausalLM(vocab_size=32000, hidden_size=4096, intermediate_size=14336,
                        num_hidden_layers=32, num_attention_heads=32, num_key_value_heads=8,
                        head_dim=None, tie_word_embeddings=False, pad_token_id=None, *,
-                       batch_size=None, seq_len=None, **config):
+                       batch_size=None, seq_length=None, **config):
     """``transformers.MistralForCausalLM``: :func:`MistralModel` and an ``lm_head``.
 
     The head has its own weight unless ``tie_word_embeddings=True``.
@@ -66,4 +66,4 @@ def MistralForCausalLM(vocab_size=32000, hidden_size=4096, intermediate_size=143
     """
     return _mistral("MistralForCausalLM", True, vocab_size, hidden_size, intermediate_size,
                     num_hidden_layers, num_attention_heads, num_key_value_heads, head_dim,
-                    tie_word_embeddings, pad_token_id, batch_size, seq_len, config)
+                    tie_word_embeddings, pad_token_id, batch_size, seq_length, config)

@@ -11,7 +11,8 @@ from ...graph import Input
 _IGNORED = ("weights", "input_tensor", "name")
 
 
-def _start(name, input_shape, pooling, kwargs):
+def _start(name, input_shape, pooling, kwargs, size=224):
+    """The model's input: ``input_shape``, else ``(size, size, 3)``; arguments checked."""
     unknown = set(kwargs) - set(_IGNORED)
     if unknown:
         raise ArgumentError(f"{name}: unexpected arguments {sorted(unknown)}",
@@ -19,7 +20,7 @@ def _start(name, input_shape, pooling, kwargs):
     if pooling not in (None, "avg", "max"):
         raise ArgumentError(f"{name}: `pooling` must be None, 'avg' or 'max'. "
                             f"Received: pooling={pooling!r}", argument="pooling", value=pooling)
-    return Input(input_shape or (224, 224, 3))
+    return Input(input_shape or (size, size, 3))
 
 
 def _pool(x, pooling):
