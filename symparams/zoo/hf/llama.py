@@ -23,7 +23,7 @@ from ._encoder import token_ids
 __all__ = ["LlamaForCausalLM", "LlamaModel"]
 
 # LlamaConfig's arguments that change no count (activation, epsilon, RoPE, ids, ...).
-_NO_COUNT = frozenset({
+NO_COUNT = frozenset({
     "hidden_act", "max_position_embeddings", "initializer_range", "rms_norm_eps", "use_cache",
     "bos_token_id", "eos_token_id", "pretraining_tp", "rope_parameters", "rope_theta",
     "rope_scaling", "attention_dropout",
@@ -86,7 +86,7 @@ def _llama(owner, head, vocab_size, hidden_size, intermediate_size, num_hidden_l
                   num_key_value_heads=num_key_value_heads, head_dim=head_dim,
                   attention_bias=attention_bias, mlp_bias=mlp_bias)
     return decoder("Llama", owner, head, values, tie_word_embeddings, pad_token_id, batch_size,
-                   seq_length, config, _NO_COUNT, divisible_heads=True)
+                   seq_length, config, NO_COUNT, divisible_heads=True)
 
 
 def LlamaModel(vocab_size=32000, hidden_size=4096, intermediate_size=11008,

@@ -10,16 +10,12 @@ MLP of 14336) and no bias switches; the sliding window changes no count.
 
 from __future__ import annotations
 
-from .llama import decoder
+from .llama import NO_COUNT, decoder
 
 __all__ = ["MistralForCausalLM", "MistralModel"]
 
-# MistralConfig's arguments that change no count.
-_NO_COUNT = frozenset({
-    "hidden_act", "max_position_embeddings", "initializer_range", "rms_norm_eps", "use_cache",
-    "bos_token_id", "eos_token_id", "rope_parameters", "rope_theta", "rope_scaling",
-    "sliding_window", "attention_dropout",
-})
+# MistralConfig's arguments that change no count: Llama's, a sliding window for pretraining_tp.
+_NO_COUNT = NO_COUNT - {"pretraining_tp"} | {"sliding_window"}
 
 
 def _mistral(owner, head, vocab_size, hidden_size, intermediate_size, num_hidden_layers,
