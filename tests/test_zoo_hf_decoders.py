@@ -40,7 +40,8 @@ CASES = [
     ("llama", dict(LLAMA_3_8B, tie_word_embeddings=True)),
     ("llama", dict(vocab_size=1000, hidden_size=256, intermediate_size=600,
                    num_hidden_layers=3, num_attention_heads=4, num_key_value_heads=2,
-                   head_dim=48, attention_bias=True, mlp_bias=True, pad_token_id=0)),
+                   head_dim=48, attention_bias=True, mlp_bias=True, pad_token_id=0,
+                   rope_parameters={"rope_type": "linear", "rope_theta": 1e4, "factor": 2.0})),
     ("mistral", {}),  # Mistral-7B
     ("mistral", dict(tie_word_embeddings=True, sliding_window=None)),
     ("mistral", dict(vocab_size=500, hidden_size=96, intermediate_size=200,
@@ -49,10 +50,12 @@ CASES = [
 ]
 
 
-def theirs_on_meta(cls, config):
+def theirs_on_meta(cls, config, buffers=False):
+    """Parameters and non-embedding parameters (and buffer entries) of ``cls(config)``."""
     with torch.device("meta"):
         model = cls(config)
-    return model.num_parameters(), model.num_parameters(exclude_embeddings=True)
+    counts = model.num_parameters(), model.num_parameters(exclude_embeddings=True)
+    return (*counts, sum(b.numel() for b in model.buffers())) if buffers else counts
 
 
 @pytest.mark.parametrize("family, kwargs", CASES)
@@ -61,8 +64,8 @@ def test_counts_match_transformers(family, kwargs):
     for ours_builder, theirs_class in zip(
             (getattr(hf, c.__name__) for c in CLASSES[family]), CLASSES[family]):
         ours = ours_builder(**kwargs)
-        assert (ours.params, ours.non_embedding_params) == \
-            theirs_on_meta(theirs_class, config), theirs_class.__name__
+        assert (ours.params, ours.non_embedding_params, ours.buffers) == \
+            theirs_on_meta(theirs_class, config, buffers=True), theirs_class.__name__
 
 
 def test_gpt2_in_closed_form():
@@ -88,7 +91,8 @@ def test_symbolic_llama_and_mistral_substitute_to_transformers(family):
                     num_attention_heads=h, num_key_value_heads=k)
     assert sympy.expand(model.params - (2*V*d + d + L*(2*d**2 + 2*d*k*d/h + 3*d*f + 2*d))) == 0
     assert {(name, c.kind, c.lhs, c.rhs) for name, c in model.conditions} == \
-        {("layers", "divides", k, h), ("layers", "divides", h, d)}  # recorded from self_attn
+        {("layers", "divides", k, h), ("layers", "divides", h, d),  # recorded from self_attn
+         ("rotary_emb", "divides", 2, d / h)}  # RoPE turns pairs: an even head_dim
     sizes = dict(vocab_size=1000, hidden_size=128, intermediate_size=300, num_hidden_layers=3,
                  num_attention_heads=8, num_key_value_heads=2)
     ours = model.subs(V=1000, d=128, f=300, L=3, h=8, k=2)
@@ -129,9 +133,10 @@ def test_forward_pass_shapes_match(family, kwargs):
 
 def test_summaries_name_the_hugging_face_modules():
     model = hf.LlamaForCausalLM(tie_word_embeddings=True)
-    assert [b.name for b in model.layers] == ["embed_tokens", "layers", "norm", "lm_head"]
+    assert [b.name for b in model.layers] == ["embed_tokens", "rotary_emb", "layers", "norm",
+                                              "lm_head"]
     assert "lm_head (Linear, weight tied to embed_tokens.weight)" in str(model.summary())
-    block = model.layers[1].block
+    block = model.layers[2].block
     assert [b.name for b in block.layers if b.params != 0] == [
         "input_layernorm", "self_attn", "post_attention_layernorm", "mlp"]
     assert "GPT2Block × 12" in str(hf.GPT2Model().summary())
@@ -167,3 +172,10 @@ def test_mistral_head_dim_floors_as_its_config():
                  num_attention_heads=3, num_key_value_heads=3)  # head_dim 98 // 3 = 32
     assert hf.MistralModel(**sizes).params == \
         theirs_on_meta(MistralModel, transformers.MistralConfig(**sizes))[0]
+
+
+def test_a_partial_rotary_factor_is_refused():
+    with pytest.raises(ArgumentError, match="partial_rotary_factor"):
+        hf.LlamaModel(rope_parameters={"rope_type": "default", "rope_theta": 10000.0,
+                                       "partial_rotary_factor": 0.5})
+    hf.LlamaModel(rope_parameters={"rope_type": "linear", "rope_theta": 10000.0, "factor": 2.0})

@@ -14,11 +14,13 @@ L*(4*d**2 + 3*d*f + 2*d) + 2*V*d + d
 from __future__ import annotations
 
 from ... import arguments, nn
+from ...conditions import Condition
 from ...errors import ArgumentError
 from ...graph import Model
 from ...repeat import Repeat
+from ...weights import Axis, Weight, label
 from ._decoder import check_config, lm_head, sizes
-from ._encoder import token_ids
+from ._encoder import _Step, token_ids
 
 __all__ = ["LlamaForCausalLM", "LlamaModel"]
 
@@ -28,6 +30,44 @@ NO_COUNT = frozenset({
     "bos_token_id", "eos_token_id", "pretraining_tp", "rope_parameters", "rope_theta",
     "rope_scaling", "attention_dropout",
 })
+
+
+class _RotaryEmbedding(_Step):
+    """The rotary tables (cos, sin) by which every layer turns its queries and keys.
+
+    No parameters: its inverse frequencies are buffers, ``inv_freq`` and the copy
+    dynamic RoPE keeps, ``original_inv_freq``, ``head_dim / 2`` each. It reads the
+    hidden states (for their dtype) and its tables go to every layer; in the graph it
+    passes the hidden states on.
+    """
+
+    def __init__(self, head_dim, **kwargs):
+        super().__init__(**kwargs)
+        self._store(head_dim=arguments.size(head_dim, owner="RotaryEmbedding",
+                                            argument="head_dim"))
+
+    def module_weights(self):
+        half = Axis(label("head_dim") / 2, self.head_dim / 2)
+        note = "an inverse frequency per pair of dimensions (a buffer, not a parameter)"
+        return (Weight("inv_freq", (half,), note=note, buffer=True),
+                Weight("original_inv_freq", (half,), note=note, buffer=True))
+
+    def input_conditions(self, input_shape):
+        return (Condition.divides(2, self.head_dim, "RoPE turns pairs of dimensions: head_dim "
+                                                    "must be even"),)
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape)
+
+
+def _rotary_factor(owner, config) -> None:
+    """Refuse a partial rotary factor: it changes the rotary buffers, not modelled yet."""
+    rope = config.get("rope_parameters") or {}
+    factor = rope.get("partial_rotary_factor", 1.0) if isinstance(rope, dict) else 1.0
+    if factor != 1.0:
+        raise ArgumentError(f"{owner}: a partial_rotary_factor in rope_parameters is not "
+                            f"modelled yet. Received: rope_parameters={rope!r}",
+                            argument="rope_parameters", value=rope)
 
 
 def decoder(family, owner, head, values, tie_word_embeddings, pad_token_id, batch_size,
@@ -40,6 +80,7 @@ def decoder(family, owner, head, values, tie_word_embeddings, pad_token_id, batc
     the floor of their quotient (Mistral).
     """
     check_config(owner, config, no_count)
+    _rotary_factor(owner, config)
     given = sizes(owner, **{k: v for k, v in values.items()
                             if k not in ("attention_bias", "mlp_bias") and v is not None})
     d, heads = given["hidden_size"], given["num_attention_heads"]
@@ -70,7 +111,8 @@ def decoder(family, owner, head, values, tie_word_embeddings, pad_token_id, batc
                               norm_names=("input_layernorm", "post_attention_layernorm"),
                               batch_size=batch, seq_length=length,
                               name=f"{family}DecoderLayer")
-    x = Repeat(block, given["num_hidden_layers"], name="layers")(embed(ids))
+    x = _RotaryEmbedding(attention.head_dim, name="rotary_emb")(embed(ids))
+    x = Repeat(block, given["num_hidden_layers"], name="layers")(x)
     x = nn.RMSNorm(d, name="norm")(x)
     if head:
         x = lm_head(owner, x, d, given["vocab_size"], tie_word_embeddings, embed)
@@ -101,7 +143,8 @@ def LlamaModel(vocab_size=32000, hidden_size=4096, intermediate_size=11008,
     attention (``num_key_value_heads`` heads for keys and values, ``head_dim``
     per head: ``hidden_size // num_attention_heads`` unless given), RMSNorm and
     a SwiGLU MLP of ``intermediate_size``; ``attention_bias`` and ``mlp_bias``
-    add biases. Rotary position embeddings hold no parameters. Config arguments
+    add biases. Rotary position embeddings hold no parameters, only
+    ``head_dim`` buffer entries (:attr:`~symparams.model.BaseModel.buffers`). Config arguments
     that change no count (``hidden_act``, ``rms_norm_eps``, ``rope_parameters``,
     token ids, ...) are accepted and ignored, others raise
     :class:`~symparams.errors.UnknownArgumentError`. The input is ``input_ids``
@@ -112,8 +155,8 @@ def LlamaModel(vocab_size=32000, hidden_size=4096, intermediate_size=11008,
     >>> model = hf.LlamaModel()
     >>> model.params, model.non_embedding_params
     (6607343616, 6476271616)
-    >>> model.output_shape
-    (B, T, 4096)
+    >>> model.output_shape, model.buffers
+    ((B, T, 4096), 128)
     """
     return _llama("LlamaModel", False, vocab_size, hidden_size, intermediate_size,
                   num_hidden_layers, num_attention_heads, num_key_value_heads, head_dim,
