@@ -163,6 +163,9 @@ def test_invalid_configurations():
         hf.GPT2Model(n_embd=0)
     with pytest.raises(ShapeError, match="position_ids.*n_positions"):
         hf.GPT2Model(n_positions=8, seq_length=9)
+    with pytest.raises(ShapeError, match="rotary_emb.*head_dim must be even: 2 does not "
+                                         "divide 33"):
+        hf.MistralModel(hidden_size=99, num_attention_heads=3, num_key_value_heads=1)
     with pytest.raises(ArgumentError, match="pad_token_id=10, vocab_size=10"):
         hf.LlamaModel(vocab_size=10, pad_token_id=10)
 
