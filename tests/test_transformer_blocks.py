@@ -162,6 +162,25 @@ def test_layer_norm_blocks_count_as_torch_transformer_encoder_layer(heads, head_
 
 
 @settings(max_examples=20)
+@given(st.integers(1, 4), st.integers(1, 4), st.integers(1, 16), st.booleans(),
+       st.integers(1, 4))
+def test_cross_attention_blocks_count_as_torch_transformer_decoder_layer(heads, head_dim,
+                                                                         hidden, pre, source):
+    embed = heads * head_dim
+    build = nn.pre_norm_block if pre else nn.post_norm_block
+    ours = build(nn.GroupedQueryAttention(embed, heads), nn.FeedForward(embed, hidden),
+                 cross_attention=nn.GroupedQueryAttention(embed, heads), batch_size=2,
+                 seq_length=3, encoder_seq_length=source)
+    theirs = torch.nn.TransformerDecoderLayer(embed, heads, hidden, batch_first=True,
+                                              norm_first=pre, dropout=0.0)
+    assert ours.params == torch_params(theirs)
+    with torch.no_grad():
+        out = theirs(torch.randn(2, 3, embed), torch.randn(2, source, embed))
+    assert tuple(out.shape) == ours.output_shape
+    assert [t.shape for t in ours.inputs] == [(2, 3, embed), (2, source, embed)]
+
+
+@settings(max_examples=20)
 @given(st.integers(1, 3), st.integers(1, 3), st.integers(1, 4), st.integers(1, 16),
        st.integers(1, 3))
 def test_llama_style_block_matches_torch_and_repeats(kv, group, head_dim, hidden, depth):
@@ -235,6 +254,13 @@ def test_argument_errors():
         nn.GroupedQueryAttention(d, h, head_dim=0)
     with pytest.raises(ArgumentTypeError, match="attention"):
         nn.pre_norm_block(nn.MultiheadAttention(d, h), nn.FeedForward(d, f))
+    with pytest.raises(ArgumentTypeError, match="norm_names.*3 names"):
+        nn.pre_norm_block(nn.GroupedQueryAttention(d, h), nn.FeedForward(d, f),
+                          cross_attention=nn.GroupedQueryAttention(d, h),
+                          norm_names=("ln_1", "ln_2"))
+    with pytest.raises(ArgumentTypeError, match="cross_attention"):
+        nn.post_norm_block(nn.GroupedQueryAttention(d, h), nn.FeedForward(d, f),
+                           cross_attention=nn.MultiheadAttention(d, h))
     with pytest.raises(ArgumentTypeError, match="norm_layer"):
         nn.pre_norm_block(nn.GroupedQueryAttention(d, h), nn.FeedForward(d, f),
                           norm_layer="layer_norm")

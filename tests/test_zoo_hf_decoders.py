@@ -35,6 +35,7 @@ CASES = [
                   tie_word_embeddings=False, activation_function="relu", resid_pdrop=0.0)),
     ("gpt2", dict(num_hidden_layers=2, hidden_size=48, num_attention_heads=3,
                   max_position_embeddings=16, vocab_size=77)),
+    ("gpt2", dict(n_layer=2, n_embd=32, n_head=2, vocab_size=60, add_cross_attention=True)),
     ("llama", {}),  # Llama-2-7B
     ("llama", LLAMA_3_8B),
     ("llama", dict(LLAMA_3_8B, tie_word_embeddings=True)),
@@ -157,8 +158,6 @@ def test_invalid_configurations():
         hf.LlamaModel(hidden_size=100, num_attention_heads=3, head_dim=32)
     with pytest.raises(ArgumentError, match="num_kv_heads must divide num_heads"):
         hf.MistralModel(num_key_value_heads=5)
-    with pytest.raises(ArgumentError, match="add_cross_attention"):
-        hf.GPT2Model(add_cross_attention=True)
     with pytest.raises(ArgumentError, match="n_embd"):
         hf.GPT2Model(n_embd=0)
     with pytest.raises(ShapeError, match="position_ids.*n_positions"):
@@ -182,3 +181,21 @@ def test_a_partial_rotary_factor_is_refused():
         hf.LlamaModel(rope_parameters={"rope_type": "default", "rope_theta": 10000.0,
                                        "partial_rotary_factor": 0.5})
     hf.LlamaModel(rope_parameters={"rope_type": "linear", "rope_theta": 10000.0, "factor": 2.0})
+
+
+def test_gpt2_with_cross_attention_reads_encoder_hidden_states():
+    L, S = dims("L S")
+    kwargs = dict(n_layer=2, n_embd=32, n_head=4, vocab_size=50, n_positions=16,
+                  add_cross_attention=True)
+    config = transformers.GPT2Config(**kwargs)
+    ids, memory = torch.randint(0, 50, (2, 7)), torch.randn(2, 5, 32)
+    with torch.no_grad():
+        logits = GPT2LMHeadModel(config).eval()(input_ids=ids,
+                                                encoder_hidden_states=memory).logits.shape
+    ours = hf.GPT2LMHeadModel(batch_size=2, seq_length=7, encoder_seq_length=5, **kwargs)
+    assert ours.input_shape == [(2, 7), (2, 5, 32)]
+    assert ours.output_shape == tuple(logits)
+    deep = hf.GPT2Model(n_layer=L, add_cross_attention=True)
+    assert deep.input_shape[1] == (dims("B"), S, 768)
+    assert deep.subs(L=3).params == theirs_on_meta(
+        GPT2Model, transformers.GPT2Config(n_layer=3, add_cross_attention=True))[0]

@@ -244,17 +244,24 @@ class SwiGLU(_MLP):
                      + _projection("down_proj", embed, hidden, self.bias, "down projection"))
 
 
-def pre_norm_block(attention, mlp, norm_layer=LayerNorm, *, norm_names=("norm1", "norm2"),
-                   batch_size=None, seq_length=None, name="block") -> Model:
-    """``h = x + attention(norm1(x))``, then ``h + mlp(norm2(h))``: a GPT-2/Llama block.
+def pre_norm_block(attention, mlp, norm_layer=LayerNorm, *, cross_attention=None,
+                   norm_names=None, batch_size=None, seq_length=None,
+                   encoder_seq_length=None, name="block") -> Model:
+    """``x + attention(norm1(x))``, then ``+ mlp(norm2(·))``: a GPT-2/Llama block model.
 
     ``attention`` is a :class:`GroupedQueryAttention` (named ``self_attn``
     unless it has a name), ``mlp`` a :class:`FeedForward`, :class:`SwiGLU`, or
     any module or model keeping the shape (named ``mlp``). ``norm_layer`` makes
     each norm from ``embed_dim`` and a name (``nn.LayerNorm``, ``nn.RMSNorm``,
     or ``functools.partial(nn.LayerNorm, bias=False)``), named by
-    ``norm_names``. The block's input is ``(batch_size, seq_length, embed_dim)``,
-    symbols ``B`` and ``T`` by default, and :class:`~symparams.Repeat` stacks it.
+    ``norm_names`` (``norm1``, ``norm2``, ...). The block's input is
+    ``(batch_size, seq_length, embed_dim)``, symbols ``B`` and ``T`` by default,
+    and :class:`~symparams.Repeat` stacks it.
+
+    With ``cross_attention`` (a :class:`GroupedQueryAttention`, named
+    ``cross_attn``) a third residual step attends over a second input,
+    ``encoder_hidden_states`` of shape ``(batch_size, encoder_seq_length, kdim)``
+    (``S`` by default), between the two: a decoder block.
 
     >>> from symparams import dims, nn
     >>> d, h, f = dims("d h f")
@@ -264,13 +271,19 @@ def pre_norm_block(attention, mlp, norm_layer=LayerNorm, *, norm_names=("norm1",
     4*d**2 + 3*d*f + 2*d
     >>> [layer.name for layer in block.layers]
     ['norm1', 'self_attn', 'add', 'norm2', 'mlp', 'add_1']
+    >>> decoder = nn.pre_norm_block(nn.GroupedQueryAttention(d, h), nn.FeedForward(d, f),
+    ...                             cross_attention=nn.GroupedQueryAttention(d, h))
+    >>> [tensor.shape for tensor in decoder.inputs]
+    [(B, T, d), (B, S, d)]
     """
-    return _block(True, attention, mlp, norm_layer, norm_names, batch_size, seq_length, name)
+    return _block(True, attention, mlp, norm_layer, cross_attention, norm_names,
+                  (batch_size, seq_length, encoder_seq_length), name)
 
 
-def post_norm_block(attention, mlp, norm_layer=LayerNorm, *, norm_names=("norm1", "norm2"),
-                    batch_size=None, seq_length=None, name="block") -> Model:
-    """``h = norm1(x + attention(x))``, then ``norm2(h + mlp(h))``: the original/BERT block.
+def post_norm_block(attention, mlp, norm_layer=LayerNorm, *, cross_attention=None,
+                    norm_names=None, batch_size=None, seq_length=None,
+                    encoder_seq_length=None, name="block") -> Model:
+    """``norm1(x + attention(x))``, then ``norm2(· + mlp(·))``: the original/BERT block.
 
     Arguments as :func:`pre_norm_block`; the same weights, in another order.
 
@@ -280,40 +293,55 @@ def post_norm_block(attention, mlp, norm_layer=LayerNorm, *, norm_names=("norm1"
     >>> block.params
     12*d**2 + 13*d
     """
-    return _block(False, attention, mlp, norm_layer, norm_names, batch_size, seq_length, name)
+    return _block(False, attention, mlp, norm_layer, cross_attention, norm_names,
+                  (batch_size, seq_length, encoder_seq_length), name)
 
 
-def _block(pre, attention, mlp, norm_layer, norm_names, batch_size, seq_length, name) -> Model:
+def _block(pre, attention, mlp, norm_layer, cross_attention, norm_names, lengths,
+           name) -> Model:
+    """The residual steps in order: self-attention, cross-attention if any, the MLP."""
     from ..dims import dims
 
     owner = "pre_norm_block" if pre else "post_norm_block"
-    if not isinstance(attention, GroupedQueryAttention):
-        raise ArgumentTypeError(f"{owner}: `attention` must be a GroupedQueryAttention. "
-                                f"Received: attention={attention!r}", argument="attention",
-                                value=attention)
+    for argument, value, optional in (("attention", attention, False),
+                                      ("cross_attention", cross_attention, True)):
+        if not (isinstance(value, GroupedQueryAttention) or optional and value is None):
+            raise ArgumentTypeError(f"{owner}: `{argument}` must be a GroupedQueryAttention. "
+                                    f"Received: {argument}={value!r}", argument=argument,
+                                    value=value)
     if not isinstance(mlp, (Layer, BaseModel)):
         raise ArgumentTypeError(f"{owner}: `mlp` must be a module or a model. "
                                 f"Received: mlp={mlp!r}", argument="mlp", value=mlp)
-    if (not isinstance(norm_names, (tuple, list)) or len(norm_names) != 2
-            or not all(isinstance(n, str) for n in norm_names)):
-        raise ArgumentTypeError(f"{owner}: `norm_names` must be two names. "
-                                f"Received: norm_names={norm_names!r}", argument="norm_names",
-                                value=norm_names)
+    steps = 2 if cross_attention is None else 3
+    names = norm_names or tuple(f"norm{i}" for i in range(1, steps + 1))
+    if (not isinstance(names, (tuple, list)) or len(names) != steps
+            or not all(isinstance(n, str) for n in names)):
+        raise ArgumentTypeError(f"{owner}: `norm_names` must be {steps} names (one per "
+                                f"residual step). Received: norm_names={norm_names!r}",
+                                argument="norm_names", value=norm_names)
     d = attention.embed_dim
-    norm1, norm2 = (_norm(norm_layer, d, n, owner) for n in norm_names)
-    attention = attention if attention.name else attention.replace(name="self_attn")
-    if isinstance(mlp, Layer) and not mlp.name:
-        mlp = mlp.replace(name="mlp")
-    shape = (dims("B") if batch_size is None else batch_size,
-             dims("T") if seq_length is None else seq_length, d)
-    x = Tensor(shape, name="hidden_states")
-    if pre:
-        h = Add()([x, attention(norm1(x))])
-        out = Add()([h, mlp(norm2(h))])
-    else:
-        h = norm1(Add()([x, attention(x)]))
-        out = norm2(Add()([h, mlp(h)]))
-    return Model(x, out, name=name)
+    norms = [_norm(norm_layer, d, n, owner) for n in names]
+    batch, length, source = (default if value is None else value for value, default in
+                             zip(lengths, (dims("B"), dims("T"), dims("S"))))
+    x = Tensor((batch, length, d), name="hidden_states")
+    inputs, sublayers = [x], [_named(attention, "self_attn")]
+    if cross_attention is not None:
+        memory = Tensor((batch, source, cross_attention.kdim), name="encoder_hidden_states")
+        inputs.append(memory)
+        cross = _named(cross_attention, "cross_attn")
+        sublayers.append(lambda t: cross(t, memory))
+    sublayers.append(_named(mlp, "mlp"))
+    h = x
+    for norm, sublayer in zip(norms, sublayers):
+        h = Add()([h, sublayer(norm(h))]) if pre else norm(Add()([h, sublayer(h)]))
+    return Model(inputs if len(inputs) > 1 else x, h, name=name)
+
+
+def _named(module, default):
+    """``module`` under its own name, else under ``default`` (a model keeps its own)."""
+    if isinstance(module, Layer) and not module.name:
+        return module.replace(name=default)
+    return module
 
 
 def _norm(norm_layer, embed_dim, name, owner):

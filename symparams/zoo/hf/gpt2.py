@@ -17,12 +17,11 @@ from __future__ import annotations
 
 from ... import arguments, nn
 from ...conditions import Condition
-from ...errors import ArgumentError
 from ...graph import Model
 from ...layers.merging import Add
 from ...repeat import Repeat
 from ._decoder import check_config, lm_head, sizes
-from ._encoder import _Step, token_ids
+from ._encoder import _Stack, _Step, token_ids
 
 __all__ = ["GPT2LMHeadModel", "GPT2Model"]
 
@@ -58,8 +57,8 @@ class _PositionIds(_Step):
         return (1, input_shape[-1])
 
 
-def _gpt2(owner, head, values, add_cross_attention, tie_word_embeddings, batch_size,
-          seq_length, config):
+def _gpt2(owner, head, values, add_cross_attention, tie_word_embeddings, shapes, config):
+    batch_size, seq_length, encoder_seq_length = shapes
     config = dict(config)
     for alias, field in _ALIASES.items():  # GPT2Config(hidden_size=...) sets n_embd
         if alias in config:
@@ -69,10 +68,7 @@ def _gpt2(owner, head, values, add_cross_attention, tie_word_embeddings, batch_s
     given = sizes(owner, vocab_size=values["vocab_size"], n_positions=values["n_positions"],
                   n_layer=values["n_layer"], n_head=values["n_head"],
                   n_inner=4 * d if values["n_inner"] is None else values["n_inner"])
-    if arguments.flag(add_cross_attention, owner=owner, argument="add_cross_attention"):
-        raise ArgumentError(f"{owner}: cross-attention blocks (add_cross_attention=True) are not "
-                            "modelled yet. Received: add_cross_attention=True",
-                            argument="add_cross_attention", value=True)
+    cross = arguments.flag(add_cross_attention, owner=owner, argument="add_cross_attention")
     ids = token_ids(owner, batch_size, seq_length)
     batch, length = ids.shape
     wte = nn.Embedding(given["vocab_size"], d, name="wte")
@@ -82,16 +78,25 @@ def _gpt2(owner, head, values, add_cross_attention, tie_word_embeddings, batch_s
     block = nn.pre_norm_block(
         nn.GroupedQueryAttention(d, given["n_head"], name="attn"),
         nn.FeedForward(d, given["n_inner"], activation="gelu_new", name="mlp"),
-        norm_names=("ln_1", "ln_2"), batch_size=batch, seq_length=length, name="GPT2Block")
-    x = nn.LayerNorm(d, name="ln_f")(Repeat(block, given["n_layer"], name="h")(x))
+        cross_attention=nn.GroupedQueryAttention(d, given["n_head"], name="crossattention")
+        if cross else None,
+        norm_names=("ln_1", "ln_cross_attn", "ln_2") if cross else ("ln_1", "ln_2"),
+        batch_size=batch, seq_length=length, encoder_seq_length=encoder_seq_length,
+        name="GPT2Block")
+    if cross:  # every block also reads the encoder's output
+        memory = block.inputs[1]
+        inputs, x = [ids, memory], _Stack(block, given["n_layer"], name="h")(x, memory)
+    else:
+        inputs, x = ids, Repeat(block, given["n_layer"], name="h")(x)
+    x = nn.LayerNorm(d, name="ln_f")(x)
     if head:
         x = lm_head(owner, x, d, given["vocab_size"], tie_word_embeddings, wte)
-    return Model(ids, x, name=owner)
+    return Model(inputs, x, name=owner)
 
 
 def GPT2Model(vocab_size=50257, n_positions=1024, n_embd=768, n_layer=12, n_head=12,
               n_inner=None, add_cross_attention=False, tie_word_embeddings=True, *,
-              batch_size=None, seq_length=None, **config):
+              batch_size=None, seq_length=None, encoder_seq_length=None, **config):
     """``transformers.GPT2Model``: embeddings, ``n_layer`` pre-norm blocks, a final LayerNorm.
 
     Arguments are ``GPT2Config``'s, with its defaults (GPT-2 small); any size may
@@ -105,7 +110,10 @@ def GPT2Model(vocab_size=50257, n_positions=1024, n_embd=768, n_layer=12, n_head
     of shape ``(batch_size, seq_length)``, symbols ``B`` and ``T`` unless given (a
     symparams addition); the output is ``last_hidden_state``,
     ``(batch_size, seq_length, n_embd)``. The sequence must fit in ``n_positions``
-    (a condition on the model while it depends on symbols).
+    (a condition on the model while it depends on symbols). With
+    ``add_cross_attention=True`` every block also attends over a second input,
+    ``encoder_hidden_states`` ``(batch_size, encoder_seq_length, n_embd)``,
+    ``encoder_seq_length`` (symparams-only) the symbol ``S`` unless given.
 
     >>> from symparams.zoo import hf
     >>> model = hf.GPT2Model()
@@ -117,12 +125,12 @@ def GPT2Model(vocab_size=50257, n_positions=1024, n_embd=768, n_layer=12, n_head
     values = dict(vocab_size=vocab_size, n_positions=n_positions, n_embd=n_embd,
                   n_layer=n_layer, n_head=n_head, n_inner=n_inner)
     return _gpt2("GPT2Model", False, values, add_cross_attention, tie_word_embeddings,
-                 batch_size, seq_length, config)
+                 (batch_size, seq_length, encoder_seq_length), config)
 
 
 def GPT2LMHeadModel(vocab_size=50257, n_positions=1024, n_embd=768, n_layer=12, n_head=12,
                     n_inner=None, add_cross_attention=False, tie_word_embeddings=True, *,
-                    batch_size=None, seq_length=None, **config):
+                    batch_size=None, seq_length=None, encoder_seq_length=None, **config):
     """``transformers.GPT2LMHeadModel``: :func:`GPT2Model` and an ``lm_head`` to the vocabulary.
 
     The head's weight is the token embedding's (``tie_word_embeddings=True``, the
@@ -140,4 +148,4 @@ def GPT2LMHeadModel(vocab_size=50257, n_positions=1024, n_embd=768, n_layer=12, 
     values = dict(vocab_size=vocab_size, n_positions=n_positions, n_embd=n_embd,
                   n_layer=n_layer, n_head=n_head, n_inner=n_inner)
     return _gpt2("GPT2LMHeadModel", True, values, add_cross_attention, tie_word_embeddings,
-                 batch_size, seq_length, config)
+                 (batch_size, seq_length, encoder_seq_length), config)
