@@ -13,11 +13,15 @@
 """
 
 from . import layers, nn, zoo
+from .analysis import leading_term, scaling_exponent, sensitivity, solve_budget
+from .compare import compare
 from .dims import dims
 from .errors import ArgumentError, ModelError, ShapeError, SymparamsError
+from .evaluation import sweep
 from .explain import explain
 from .graph import Input, Model, Tensor
 from .model import Sequential
+from .plot import plot
 from .printing import latex
 from .repeat import Repeat
 
@@ -25,5 +29,6 @@ __version__ = "0.1.0"
 
 __all__ = [
     "ArgumentError", "Input", "Model", "ModelError", "Repeat", "Sequential", "ShapeError",
-    "SymparamsError", "Tensor", "dims", "explain", "latex", "layers", "nn", "zoo",
+    "SymparamsError", "Tensor", "compare", "dims", "explain", "latex", "layers", "leading_term",
+    "nn", "plot", "scaling_exponent", "sensitivity", "solve_budget", "sweep", "zoo",
 ]

@@ -77,3 +77,11 @@ class ShapeError(SymparamsError, ValueError):
 
 class ModelError(SymparamsError, ValueError):
     """A model that cannot be evaluated as asked (no input shape, duplicate names, ...)."""
+
+
+class MissingDependencyError(SymparamsError, ImportError):
+    """An optional package a feature needs is not installed (matplotlib for plots)."""
+
+
+class UnavailableError(SymparamsError, AttributeError):
+    """A quantity an object does not provide (a comparison's FLOPs when a model has none)."""

@@ -117,8 +117,11 @@ def apply(layer: Layer, inputs, structure=None, **options):
     bound = layer.bind(shapes if layer.multiple_inputs else shapes[0], **options)
     several = isinstance(bound.output_shape, list)
     outputs = bound.output_shape if several else [bound.output_shape]
-    if strip:
+    if strip:  # shown and kept with the batch axis, as the tensors have it
         outputs = [(inputs[0].shape[0], *shape) for shape in outputs]
+        whole = tuple(t.shape for t in inputs)
+        bound = BoundLayer(layer, bound.name, whole if layer.multiple_inputs else whole[0],
+                           outputs if several else outputs[0], bound.weights, bound.conditions)
     tensors = record(layer, bound, inputs, outputs, batched=inputs[0].batched, kwargs=options)
     if not several:
         return tensors[0]
@@ -216,6 +219,8 @@ class Model(BaseModel):
             except SymparamsError as err:
                 label = f"'{names[node.layer]}' ({type(node.layer).__name__})"
                 raise err.renamed(label) from None
+            if isinstance(result, tuple):  # torch's (output, None): attention without weights
+                result = tuple(t for t in result if t is not None)
             for old, new in zip(node.outputs, _flatten(result, owner="layer outputs")):
                 tensors[old] = new
         model = Model([tensors[t] for t in self.inputs],

@@ -67,3 +67,24 @@ def test_summary_and_explain_work_on_graphs():
     model = Model(x, layers.Dense(3)(x), name="tiny")
     assert 'Model: "tiny"' in str(model.summary())
     assert "(in_features + 1)·units" in str(explain(model))
+
+
+def test_substitution_replays_attention_without_weights():
+    from symparams import nn
+    x = Tensor((B, T, d))
+    out, weights = nn.MultiheadAttention(d, 2, batch_first=True)(x, x, x, need_weights=False)
+    assert weights is None
+    model = Model(x, out).subs(B=2, T=5, d=8)
+    assert model.output_shape == (2, 5, 8)
+    assert model.params == 4 * 8 * 9
+
+
+def test_a_private_layer_class_is_named_like_a_public_one():
+    from symparams import nn
+
+    class _Scale(nn.Identity):
+        pass
+
+    x = Tensor((B, d))
+    model = Model(x, _Scale()(_Scale()(x)))
+    assert [b.name for b in model.layers] == ["scale", "scale_1"]

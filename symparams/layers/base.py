@@ -179,7 +179,7 @@ class Layer:
     @property
     def display_type(self) -> str:
         """What summaries call the layer: its class name (a Repeat adds ``× L``)."""
-        return type(self).__name__
+        return type(self).__name__.lstrip("_")
 
     def __call__(self, inputs, **kwargs):
         """Apply the layer to a symbolic tensor (see :mod:`symparams.graph`)."""
@@ -324,7 +324,8 @@ class BoundLayer:
 
     @property
     def class_name(self) -> str:
-        return type(self.layer).__name__
+        """The layer's class name (a private class, ``_LayerScale``, without its underscore)."""
+        return type(self.layer).__name__.lstrip("_")
 
     def explain(self, **subs):
         """A readable derivation of this layer's counts; see :func:`symparams.explain`."""
@@ -403,8 +404,11 @@ class Namer:
 
 
 def snake_case(name: str) -> str:
-    """Keras's default layer names: ``MaxPooling2D`` -> ``max_pooling2d``."""
-    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
+    """Keras's default layer names: ``MaxPooling2D`` -> ``max_pooling2d``.
+
+    A private class (``_LayerScale``) is named as a public one would be: ``layer_scale``.
+    """
+    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name.lstrip("_"))
     return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
 
 

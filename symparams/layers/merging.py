@@ -63,7 +63,7 @@ class _Merge(Layer):
         for i, shape in enumerate(shapes[1:], 1):
             first = shapes[0]
             for a, b in zip(reversed(first), reversed(shape)):
-                if a == 1 or b == 1:
+                if a == 1 or b == 1 or a == b:  # equal as written: nothing to check or word
                     continue
                 condition = Condition.equal(a, b, f"inputs 0 and {i} must have compatible "
                                                   f"shapes, {format_shape(first)} and "
@@ -132,7 +132,7 @@ class Concatenate(_Merge):
                                   f"{self.axis}: {format_shape(shapes[0])} and "
                                   f"{format_shape(shape)}")
             for i, shape in enumerate(shapes[1:], 1)
-            for axis, (a, b) in enumerate(zip(shapes[0], shape)) if axis != index)
+            for axis, (a, b) in enumerate(zip(shapes[0], shape)) if axis != index and a != b)
 
     def compute_output_shape(self, shapes):
         index = keras_axis(self.axis, shapes[0]) - 1

@@ -65,8 +65,6 @@ ConvNeXtXLarge = _variant("ConvNeXtXLarge", "XL", (3, 3, 27, 3), (256, 512, 1024
 class _LayerScale(Layer):
     """Multiplies each channel by a learned factor (``gamma``, one per channel)."""
 
-    display_type = "LayerScale"
-
     def __init__(self, init_values, projection_dim, **kwargs):
         super().__init__(**kwargs)
         self._store(init_values=init_values,
@@ -88,7 +86,6 @@ class _LayerScale(Layer):
 class _StochasticDepth(Layer):
     """Drops a whole residual branch with probability ``drop_path_rate`` while training."""
 
-    display_type = "StochasticDepth"
     no_weights_reason = ("it drops whole residual branches during training (and does nothing "
                          "at inference): no weights, 0 parameters")
 

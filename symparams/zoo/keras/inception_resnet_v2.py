@@ -29,7 +29,6 @@ class _CustomScaleLayer(layers.Add):
     exactly = 2
     no_weights_reason = "it adds a fixed multiple of one input to the other: no weights, " \
                         "0 parameters"
-    display_type = "CustomScaleLayer"
 
     def __init__(self, scale, **kwargs):
         super().__init__(**kwargs)
