@@ -251,6 +251,44 @@ def test_kaplan_table_1_on_gpt2():
     assert sympy.expand(flops(model) / T - per_token) == 2 * L * T * d  # not causal as called
 
 
+def test_kaplan_table_1_on_hf_gpt2():
+    """The same on zoo.hf.GPT2LMHeadModel, whose attention is causal as built: per token
+    (batch and sequence divided out), 2N + 2·n_layer·n_ctx·d_attn + the head's 2·d·V."""
+    B, T, V, L, d, h = dims("B T V L d h")
+    model = symparams.zoo.hf.GPT2LMHeadModel(vocab_size=V, n_layer=L, n_embd=d, n_head=h,
+                                             batch_size=B, seq_length=T)
+    per_token = model.flops / (B * T)
+    kaplan_N = 12 * L * d ** 2
+    assert sympy.expand(per_token - (2 * kaplan_N + 2 * L * T * d)) == 2 * d * V
+
+
+def test_hf_gpt2_against_flop_counter():
+    """zoo.hf.GPT2LMHeadModel against FlopCounterMode on transformers' GPT2LMHeadModel."""
+    import transformers
+    from torch.nn.attention import SDPBackend, sdpa_kernel
+    config = dict(vocab_size=50, n_positions=16, n_embd=12, n_layer=2, n_head=3)
+    model = transformers.GPT2LMHeadModel(transformers.GPT2Config(**config)).eval()
+    ids = torch.zeros(2, 7, dtype=torch.long)
+    with sdpa_kernel(SDPBackend.MATH), torch.no_grad(), FlopCounterMode(display=False) as f:
+        model(ids)
+    ours = symparams.zoo.hf.GPT2LMHeadModel(**config, batch_size=2, seq_length=7)
+    assert flops(ours, causal=False) == f.get_total_flops()
+
+
+def test_hf_llama_against_flop_counter():
+    """zoo.hf.LlamaForCausalLM (grouped-query attention, SwiGLU) against transformers'."""
+    import transformers
+    from torch.nn.attention import SDPBackend, sdpa_kernel
+    config = dict(vocab_size=40, hidden_size=16, intermediate_size=24, num_hidden_layers=2,
+                  num_attention_heads=4, num_key_value_heads=2)
+    model = transformers.LlamaForCausalLM(transformers.LlamaConfig(**config)).eval()
+    ids = torch.zeros(2, 5, dtype=torch.long)
+    with sdpa_kernel(SDPBackend.MATH), torch.no_grad(), FlopCounterMode(display=False) as f:
+        model(ids)
+    ours = symparams.zoo.hf.LlamaForCausalLM(**config, batch_size=2, seq_length=5)
+    assert flops(ours, causal=False) == f.get_total_flops()
+
+
 # -- ResNet-50 at 224 -----------------------------------------------------------------------
 
 
@@ -273,3 +311,16 @@ def test_resnet50_keras():
     expected = _counted(application, torch.zeros(1, 224, 224, 3))
     ours = symparams.zoo.keras.ResNet50(input_shape=(224, 224, 3)).flops
     assert ours == expected
+
+
+def test_every_weight_declaration_has_a_role():
+    """Statically: every ``Weight(...)`` written in symparams names its role."""
+    import ast
+    root = Path(symparams.__file__).parent
+    missing = []
+    for path in sorted(root.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Weight" and \
+                    not any(k.arg == "role" for k in node.keywords):
+                missing.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert missing == []

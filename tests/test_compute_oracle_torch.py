@@ -204,26 +204,6 @@ class _TorchGQA(torch.nn.Module):
         return self.o_proj(out.transpose(1, 2).reshape(B, T, -1))
 
 
-def _gqa_model(d, heads, kv_heads, bias, shape):
-    """The same attention from symparams parts: projections and Keras's dot-product step."""
-    x = Tensor(shape)
-    head_dim = d // heads
-    q = nn.Linear(d, d, bias=bias)(x)
-    k = nn.Linear(d, kv_heads * head_dim, bias=bias)(x)
-    v = nn.Linear(d, kv_heads * head_dim, bias=bias)(x)
-    from symparams.zoo.hf._encoder import _DotProductAttention
-    # keys and values repeated to every query head: the products are those of full heads
-    mixed = _DotProductAttention(heads)(q, _repeat(k, heads // kv_heads),
-                                        _repeat(v, heads // kv_heads))
-    return Model(x, nn.Linear(d, d, bias=bias)(mixed))
-
-
-def _repeat(tensor, times):
-    if times == 1:
-        return tensor
-    return layers.Concatenate()([tensor] * times)
-
-
 @settings(max_examples=20)
 @given(kv_heads=st.integers(1, 2), groups=st.integers(1, 3), head_dim=st.integers(1, 3),
        T=st.integers(1, 5), B=st.integers(1, 2), bias=st.booleans())
@@ -231,8 +211,9 @@ def test_grouped_query_attention(kv_heads, groups, head_dim, T, B, bias):
     heads = kv_heads * groups
     d = heads * head_dim
     expected = counted(_TorchGQA(d, heads, kv_heads, bias), zeros(B, T, d))
-    assert_same(expected, flops(_gqa_model(d, heads, kv_heads, bias, (B, T, d)),
-                                causal=False))
+    attention = nn.GroupedQueryAttention(d, heads, num_kv_heads=kv_heads, bias=bias,
+                                         causal=True)
+    assert_same(expected, ours(attention, (B, T, d)))
 
 
 @settings(max_examples=10)

@@ -25,6 +25,7 @@ from __future__ import annotations
 import sympy
 
 from .. import arguments
+from ..compute import attention_products, positions
 from ..conditions import Condition
 from ..errors import ArgumentError, ArgumentTypeError, ShapeError
 from ..graph import Model, Tensor, apply
@@ -49,9 +50,9 @@ def _by_projection(weights) -> sympy.Expr:
 
 def _projection(name: str, out: Axis, into: Axis, bias: bool, what: str) -> list[Weight]:
     """A ``Linear`` submodule's weights as ``named_parameters()`` names them."""
-    weights = [Weight(f"{name}.weight", (out, into), note=f"the {what}")]
+    weights = [Weight(f"{name}.weight", (out, into), note=f"the {what}", role="product")]
     if bias:
-        weights.append(Weight(f"{name}.bias", (out,), note=f"the {what}'s bias"))
+        weights.append(Weight(f"{name}.bias", (out,), note=f"the {what}'s bias", role="bias"))
     return weights
 
 
@@ -71,7 +72,10 @@ class GroupedQueryAttention(Module):
     values come from another tensor, whose last axis is ``kdim`` (``vdim``).
     Inputs are ``(..., T, embed_dim)``; the output has the query's shape.
     ``num_kv_heads`` must divide ``num_heads``: an error when it provably does
-    not, a condition on the model when it depends on symbols.
+    not, a condition on the model when it depends on symbols. ``causal=True``
+    (a symparams addition) says each query attends only to earlier positions,
+    as in a decoder: it changes no count, and FLOPs halve the attention
+    products by default (see :mod:`symparams.compute`).
 
     >>> from symparams import Tensor, dims, nn
     >>> B, T, S, d, h, c = dims("B T S d h c")
@@ -86,7 +90,8 @@ class GroupedQueryAttention(Module):
     ignored_arguments = frozenset({"dropout"})
 
     def __init__(self, embed_dim, num_heads, num_kv_heads=None, head_dim=None, bias=True,
-                 qkv_bias=None, out_bias=None, kdim=None, vdim=None, dropout=0.0, **kwargs):
+                 qkv_bias=None, out_bias=None, kdim=None, vdim=None, dropout=0.0, causal=False,
+                 **kwargs):
         super().__init__(dropout=dropout, **kwargs)
         owner = "GroupedQueryAttention"
 
@@ -104,7 +109,8 @@ class GroupedQueryAttention(Module):
                      out_bias=switch(out_bias, "out_bias"), kdim=size(kdim, "kdim"),
                      vdim=size(vdim, "vdim"))
         self._store(embed_dim=embed_dim, num_heads=num_heads,
-                    bias=arguments.flag(bias, owner=owner, argument="bias"), **given)
+                    bias=arguments.flag(bias, owner=owner, argument="bias"),
+                    causal=arguments.flag(causal, owner=owner, argument="causal"), **given)
         # What the defaults resolve to: attributes, not arguments (replace() resolves again).
         defaults = dict(num_kv_heads=num_heads, head_dim=embed_dim / num_heads,
                         qkv_bias=self.bias, out_bias=self.bias, kdim=embed_dim, vdim=embed_dim)
@@ -164,6 +170,18 @@ class GroupedQueryAttention(Module):
     def compute_output_shape(self, input_shapes):
         return (*input_shapes[0][:-1], self.embed_dim)
 
+    def weight_uses(self, weight, input_shapes, output_shape, **options):
+        """Each projection at the positions of what it reads: ``o_proj`` at the queries'."""
+        index = {"k": 1, "v": 2}.get(weight.name[0], 0)
+        return positions(input_shapes[index])
+
+    def declare_products(self, input_shapes, output_shape, **options):
+        """QKᵀ and AV in every query head (shared key/value heads change no product)."""
+        query, key, _ = input_shapes
+        width = self.num_heads * self.head_dim
+        return attention_products(query[-2], key[-2], width, width,
+                                  batch=sympy.Mul(*query[:-2]), causal=self.causal)
+
     def __call__(self, query, key=None, value=None):
         """Self-attention over ``query``, or attention over ``key`` (``value`` defaults to it)."""
         key = query if key is None else key
@@ -201,6 +219,10 @@ class _MLP(Module):
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape)
+
+    def weight_uses(self, weight, input_shape, output_shape, **options):
+        """Every projection at every position (SwiGLU's gating product is elementwise)."""
+        return positions(input_shape)
 
 
 class FeedForward(_MLP):

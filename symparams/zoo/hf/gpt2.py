@@ -42,6 +42,7 @@ class _PositionIds(_Step):
     """``arange(seq_length)``, shape ``(1, seq_length)``: GPT-2 looks positions up in ``wpe``."""
 
     no_weights_reason = "it counts positions 0, 1, ...: no weights, 0 parameters"
+    no_macs_reason = "it counts positions: 0 MACs"
 
     def __init__(self, n_positions, **kwargs):
         super().__init__(**kwargs)
@@ -76,7 +77,7 @@ def _gpt2(owner, head, values, add_cross_attention, tie_word_embeddings, shapes,
     x = Add(name="embeddings")([wte(ids),
                                 nn.Embedding(given["n_positions"], d, name="wpe")(positions)])
     block = nn.pre_norm_block(
-        nn.GroupedQueryAttention(d, given["n_head"], name="attn"),
+        nn.GroupedQueryAttention(d, given["n_head"], causal=True, name="attn"),
         nn.FeedForward(d, given["n_inner"], activation="gelu_new", name="mlp"),
         cross_attention=nn.GroupedQueryAttention(d, given["n_head"], name="crossattention")
         if cross else None,

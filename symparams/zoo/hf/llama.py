@@ -49,8 +49,8 @@ class _RotaryEmbedding(_Step):
     def module_weights(self):
         half = Axis(label("head_dim") / 2, self.head_dim / 2)
         note = "an inverse frequency per pair of dimensions (a buffer, not a parameter)"
-        return (Weight("inv_freq", (half,), note=note, buffer=True),
-                Weight("original_inv_freq", (half,), note=note, buffer=True))
+        return (Weight("inv_freq", (half,), note=note, buffer=True, role="state"),
+                Weight("original_inv_freq", (half,), note=note, buffer=True, role="state"))
 
     def input_conditions(self, input_shape):
         return (Condition.divides(2, self.head_dim, "RoPE turns pairs of dimensions: head_dim "
@@ -104,7 +104,7 @@ def decoder(family, owner, head, values, tie_word_embeddings, pad_token_id, batc
     attention = nn.GroupedQueryAttention(
         d, heads, num_kv_heads=given.get("num_key_value_heads"), head_dim=head_dim,
         bias=arguments.flag(values["attention_bias"], owner=owner, argument="attention_bias"),
-        name="self_attn")
+        causal=True, name="self_attn")
     mlp = nn.SwiGLU(d, given["intermediate_size"], name="mlp",
                     bias=arguments.flag(values["mlp_bias"], owner=owner, argument="mlp_bias"))
     block = nn.pre_norm_block(attention, mlp, norm_layer=nn.RMSNorm,
