@@ -57,6 +57,7 @@ class Term:
     is the kind a causal mask halves; ``causal`` says the layer was called
     with one. ``grad_uses`` counts the uses of a ``from_input`` term whose input
     gradient is needed anyway (copies 2 to ``L`` of a repeated block).
+    ``shown`` writes ``entries`` as declared (``5·5·32·64``), for explanations.
     """
 
     name: str
@@ -69,6 +70,7 @@ class Term:
     square: bool = False
     causal: bool = False
     grad_uses: sympy.Expr = Integer(0)
+    shown: sympy.Expr | None = None
 
     @property
     def amount(self) -> sympy.Expr:
@@ -187,10 +189,21 @@ def weight_terms(layer, input_shape, output_shape, weights, **options) -> tuple[
             if count is None:
                 count = layer.weight_uses(weight, input_shape, output_shape, **options)
             terms.append(Term(weight.name, weight.role, weight.size, count, weight.note,
-                              trainable=weight.trainable))
+                              trainable=weight.trainable, shown=_written(weight)))
         else:
-            terms.append(Term(weight.name, weight.role, weight.size, Integer(0), weight.note))
+            terms.append(Term(weight.name, weight.role, weight.size, Integer(0), weight.note,
+                              shown=_written(weight)))
     return tuple(terms)
+
+
+def _written(weight) -> sympy.Expr:
+    from .weights import count
+    return count([replace_tie(weight)], evaluate=False)
+
+
+def replace_tie(weight):
+    """The weight as its own entries (a tied weight is still multiplied where it is used)."""
+    return dataclasses.replace(weight, tied_to="") if weight.tied_to else weight
 
 
 def unknown(layer, what: str = "") -> ModelError:

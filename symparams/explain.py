@@ -17,12 +17,13 @@ declarations the counts come from.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import sympy
 
 from . import arguments
-from .errors import ArgumentTypeError, ShapeError
+from .errors import ArgumentError, ArgumentTypeError, ShapeError
 from .layers.base import BoundLayer, Layer, check_shape, format_shape
 from .printing import latex as _latex_of, text
 from .weights import count
@@ -30,30 +31,67 @@ from .weights import count
 __all__ = ["explain", "Explanation", "LayerExplanation"]
 
 
-def explain(obj, input_shape=None, **subs):
+def explain(obj, input_shape=None, *, flops=False, **subs):
     """Explain the parameter count of a model, a bound layer, or a layer.
 
     ``subs`` puts numbers in first (``explain(model, H=28, W=28, C=1)``). A
     layer that is not in a model is bound to ``input_shape`` (or the
     ``input_shape`` it was given); failing both, to placeholder sizes
-    ``n_1, n_2, ...``.
+    ``n_1, n_2, ...``. ``flops=True`` adds the FLOPs derivation by the default
+    convention, and ``flops=dict(bias=True, causal=..., backward=...)`` by
+    another (:func:`symparams.flops`'s arguments); it is printed after the
+    parameters and kept as ``.compute`` (:mod:`symparams.compute_explain`).
     """
     from .model import BaseModel
 
+    convention = _convention(flops)
     if isinstance(obj, BaseModel):
         model = obj.subs(**subs) if subs else obj
         return Explanation(model.name, tuple(_explain_layer(b) for b in model.layers),
-                           model.params)
+                           model.params, _flops(model, convention))
     if isinstance(obj, BoundLayer):
-        return _explain_layer(_rebind(obj.layer, obj.input_shape, obj.name, subs))
+        bound = _rebind(obj.layer, obj.input_shape, obj.name, subs) if subs else obj
+        return _with_flops(_explain_layer(bound), bound, convention)
     if isinstance(obj, Layer):
         if input_shape is not None:
             shape = check_shape(input_shape, owner="explain", argument="input_shape")
         else:
             shape = obj.input_shape or _placeholder_shape(obj)
-        return _explain_layer(_rebind(obj, shape, None, subs))
+        bound = _rebind(obj, shape, None, subs)
+        return _with_flops(_explain_layer(bound), bound, convention)
     raise ArgumentTypeError(
         f"explain() takes a model or a layer. Received: {obj!r}", argument="obj", value=obj)
+
+
+def _convention(flops):
+    """None (no FLOPs shown) or the :class:`~symparams.compute.Convention` asked for."""
+    if flops is False or flops is None:
+        return None
+    from .compute import Convention
+    if flops is True:
+        return Convention()
+    if isinstance(flops, dict):
+        unknown = set(flops) - {"bias", "causal", "backward"}
+        if unknown:
+            raise ArgumentError(f"explain: `flops` takes bias, causal and backward. "
+                                f"Received: flops={flops!r}", argument="flops", value=flops)
+        return Convention(**flops)
+    raise ArgumentTypeError(f"explain: `flops` must be True, False or a dict of convention "
+                            f"arguments. Received: flops={flops!r}", argument="flops",
+                            value=flops)
+
+
+def _flops(obj, convention):
+    if convention is None:
+        return None
+    from .compute_explain import explain_flops
+    return explain_flops(obj, convention)
+
+
+def _with_flops(explanation: "LayerExplanation", bound, convention) -> "LayerExplanation":
+    if convention is None:
+        return explanation
+    return dataclasses.replace(explanation, compute=_flops(bound, convention))
 
 
 def _rebind(layer: Layer, input_shape: tuple, name, subs) -> BoundLayer:
@@ -102,8 +140,14 @@ class LayerExplanation:
     trainable: sympy.Expr
     non_trainable: sympy.Expr
     reason: str
+    #: The FLOPs derivation, when asked for (``explain(..., flops=True)``).
+    compute: object = None
 
     def __str__(self) -> str:
+        text = self._params_text()
+        return text if self.compute is None else f"{text}\n{self.compute}"
+
+    def _params_text(self) -> str:
         lines = [f"{self.name} ({self.class_name}): input {_shape_text(self.input_shape)} -> "
                  f"output {_shape_text(self.output_shape)}"]
         if not self.weights:
@@ -151,8 +195,14 @@ class Explanation:
     name: str
     layers: tuple[LayerExplanation, ...]
     total: sympy.Expr
+    #: The FLOPs derivation, when asked for (``explain(..., flops=True)``).
+    compute: object = None
 
     def __str__(self) -> str:
+        text = self._params_text()
+        return text if self.compute is None else f"{text}\n\n{self.compute}"
+
+    def _params_text(self) -> str:
         parts = [f"Model '{self.name}': {text(self.total)} parameters", ""]
         parts += [str(layer) for layer in self.layers]
         parts += ["", "total = " + " = ".join(_distinct([_as_written(self._terms()),

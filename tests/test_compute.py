@@ -324,3 +324,35 @@ def test_every_weight_declaration_has_a_role():
                     not any(k.arg == "role" for k in node.keywords):
                 missing.append(f"{path.relative_to(root)}:{node.lineno}")
     assert missing == []
+
+
+# -- explanations ---------------------------------------------------------------------------
+
+
+def test_explain_shows_flops_per_call_with_the_convention():
+    T, d = dims("T d")
+    dense = layers.Dense(d, name="shared")
+    x = Input((T, d))
+    model = Model(x, layers.MultiHeadAttention(2, d / 2, name="attn")(dense(dense(x)),
+                                                                     dense(x)))
+    text = str(symparams.explain(model, flops=dict(causal=True, backward="exact")))
+    assert text.startswith(f"Model 'functional': {symparams.printing.text(model.params)}")
+    assert "FLOPs (FLOPs = 2·MACs; bias adds not counted; elementwise work 0; causal " \
+           "self-attention halved; backward counted exactly)" in text
+    assert "shared (Dense): flops = 2·d·d·T" in text
+    assert "shared[1] (Dense): flops" in text and "shared[2] (Dense): flops" in text
+    assert "QKᵀ: attention: d entries × T² uses = T²·d MACs (halved: causal)" in text
+    assert "with the backward pass: " in text
+    assert "FLOPs" not in str(symparams.explain(model))
+    bound = model.layers[0]
+    assert "bias: d adds × T uses, not counted (bias=False)" in str(
+        symparams.explain(bound, flops=True))
+    with pytest.raises(ArgumentError, match="flops` takes bias, causal and backward"):
+        symparams.explain(model, flops=dict(convention="x"))
+    with pytest.raises(ArgumentTypeError, match="flops` must be True, False or a dict"):
+        symparams.explain(model, flops="yes")
+
+
+def test_explain_flops_of_a_weightless_layer_gives_its_reason():
+    text = str(symparams.explain(layers.MaxPooling2D(), input_shape=(8, 8, 3), flops=True))
+    assert "max_pooling2d (MaxPooling2D): flops = 0: pooling is elementwise work" in text
