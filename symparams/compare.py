@@ -29,9 +29,9 @@ def compare(a, b) -> "Comparison":
 
     ``a`` and ``b`` are models or bound layers (anything with ``.params``; an
     ``output_shape`` adds ``output_elements``, the product of the output shape
-    summed over outputs). FLOPs join as ``flops`` once models provide
-    ``model.flops``; until then ``comparison.flops`` raises
-    :class:`~symparams.errors.UnavailableError` saying which model lacks it.
+    summed over outputs), and ``flops`` the FLOPs by the default convention
+    (:mod:`symparams.compute`); for an object without them, ``comparison.flops``
+    raises :class:`~symparams.errors.UnavailableError` saying which one lacks it.
 
     >>> from symparams import Sequential, dims, layers
     >>> H, F = dims("H F")
@@ -47,11 +47,9 @@ def compare(a, b) -> "Comparison":
     >>> change.region("output_elements", H=32)
     8 < F
     >>> change.quantities
-    ('params', 'output_elements')
+    ('params', 'output_elements', 'flops')
     >>> change.flops
-    Traceback (most recent call last):
-    ...
-    symparams.errors.UnavailableError: compare: flops is unavailable: 'sequential' and 'sequential' have no flops
+    54*(F - 8)*(H - 2)**2
     """
     return Comparison(a, b)
 
@@ -59,7 +57,7 @@ def compare(a, b) -> "Comparison":
 class Comparison:
     """The differences ``b − a`` of two models' quantities, with where each is positive.
 
-    Attributes: one per quantity (``params``, ``output_elements``, later
+    Attributes: one per quantity (``params``, ``output_elements``,
     ``flops``), each a SymPy expression; ``quantities``, their names;
     ``positive``, for each name the region of sizes where the difference is
     positive (a SymPy relational, ``True`` or ``False``) or ``None`` where SymPy
