@@ -289,6 +289,30 @@ def test_hf_llama_against_flop_counter():
     assert flops(ours, causal=False) == f.get_total_flops()
 
 
+def test_hf_encoders_against_flop_counter():
+    """zoo.hf BertModel and T5Model (decoder self-attention causal as built) against
+    transformers', attention counted whole (``causal=False``) as torch computes it."""
+    import transformers
+    bert = dict(vocab_size=30, hidden_size=12, num_hidden_layers=2, num_attention_heads=3,
+                intermediate_size=20, max_position_embeddings=16)
+    t5 = dict(vocab_size=30, d_model=12, d_kv=4, d_ff=20, num_layers=2, num_heads=3)
+    ids = torch.zeros(2, 5, dtype=torch.long)
+    cases = [
+        (transformers.BertModel(transformers.BertConfig(**bert)), dict(input_ids=ids),
+         symparams.zoo.hf.BertModel(**bert, batch_size=2, seq_length=5)),
+        (transformers.T5Model(transformers.T5Config(**t5)),
+         dict(input_ids=ids, decoder_input_ids=ids[:, :3]),
+         symparams.zoo.hf.T5Model(**t5, batch_size=2, seq_length=5, decoder_seq_length=3)),
+    ]
+    from torch.nn.attention import SDPBackend, sdpa_kernel
+    for theirs, inputs, ours in cases:
+        with sdpa_kernel(SDPBackend.MATH), torch.no_grad(), FlopCounterMode(display=False) as f:
+            theirs.eval()(**inputs)
+        assert flops(ours, causal=False) == f.get_total_flops(), type(theirs).__name__
+    # half of QKᵀ and AV in the decoder's self-attention: layers·B·T_dec²·(heads·d_kv), x2 x2 /2
+    assert flops(cases[1][2], causal=False) - cases[1][2].flops == 2 * 2 * 3 ** 2 * 12 * 2
+
+
 # -- ResNet-50 at 224 -----------------------------------------------------------------------
 
 

@@ -135,15 +135,18 @@ class _DotProductAttention(_Step):
 
     Inputs: queries ``(B, Tq, heads·k)``, keys ``(B, Tk, heads·k)``, values
     ``(B, Tk, heads·v)`` and, optionally, a position bias ``(Tq, Tk, heads)``.
+    ``causal`` marks a decoder's self-attention (compute halves its products).
     """
 
     multiple_inputs = True
     no_weights_reason = "it mixes the values by query-key similarity: no weights, 0 parameters"
 
-    def __init__(self, num_heads, **kwargs):
+    def __init__(self, num_heads, causal=False, **kwargs):
         super().__init__(**kwargs)
         self._store(num_heads=arguments.size(num_heads, owner="DotProductAttention",
-                                             argument="num_heads"))
+                                             argument="num_heads"),
+                    causal=arguments.flag(causal, owner="DotProductAttention",
+                                          argument="causal"))
 
     def input_conditions(self, shapes):
         if len(shapes) not in (3, 4) or any(len(s) != 3 for s in shapes[:3]):
@@ -177,7 +180,8 @@ class _DotProductAttention(_Step):
     def declare_products(self, shapes, output_shape, **options):
         """QKᵀ and AV over every head (the position bias is an elementwise add)."""
         query, key, value = shapes[:3]
-        return attention_products(query[1], key[1], query[2], value[2], batch=query[0])
+        return attention_products(query[1], key[1], query[2], value[2], batch=query[0],
+                                  causal=self.causal)
 
     def __call__(self, query, key, value, position_bias=None):
         inputs = (query, key, value) if position_bias is None else \
@@ -284,18 +288,19 @@ class _Bias(_Step):
 
 
 def attention(x, source, *, hidden, heads, head_dim, prefix: str, names, qkv_bias=True,
-              out_bias=True, position_bias=None):
+              out_bias=True, position_bias=None, causal=False):
     """Queries from ``x``, keys and values from ``source``, heads mixed, projected back.
 
-    ``names`` are the query, key, value and output projections' names (after ``prefix``).
+    ``names`` are the query, key, value and output projections' names (after ``prefix``);
+    ``causal`` marks a decoder's self-attention.
     """
     inner = heads * head_dim
     q, k, v, o = (f"{prefix}{name}" for name in names)
     query = Linear(hidden, inner, bias=qkv_bias, name=q)(x)
     key = Linear(hidden, inner, bias=qkv_bias, name=k)(source)
     value = Linear(hidden, inner, bias=qkv_bias, name=v)(source)
-    mixed = _DotProductAttention(heads, name=f"{prefix}dot_product")(query, key, value,
-                                                                    position_bias)
+    mixed = _DotProductAttention(heads, causal=causal, name=f"{prefix}dot_product")(
+        query, key, value, position_bias)
     return Linear(inner, hidden, bias=out_bias, name=o)(mixed)
 
 

@@ -150,8 +150,9 @@ class _T5:
         x = Tensor(shape, name="hidden_states")
         side = [Tensor(s, name=n) for s, n in zip(side_shapes, ("position_bias",
                                                                 "encoder_hidden_states"))]
+        decoder = len(side) > 1  # its self-attention sees only earlier positions
         h = self._residual(x, "SelfAttention", lambda n: self._attention(
-            n, n, "SelfAttention_", side[0]))
+            n, n, "SelfAttention_", side[0], causal=decoder))
         if len(side) > 1:
             h = self._residual(h, "EncDecAttention", lambda n: self._attention(
                 n, side[1], "EncDecAttention_"))
@@ -162,10 +163,11 @@ class _T5:
         normed = RMSNorm(self.d_model, name=f"{name}_layer_norm")(x)
         return Add(name=f"{name}_residual")([x, inner(normed)])
 
-    def _attention(self, x, source, prefix, position_bias=None):
+    def _attention(self, x, source, prefix, position_bias=None, causal=False):
         return attention(x, source, hidden=self.d_model, heads=self.num_heads,
                          head_dim=self.d_kv, prefix=prefix, names=("q", "k", "v", "o"),
-                         qkv_bias=False, out_bias=False, position_bias=position_bias)
+                         qkv_bias=False, out_bias=False, position_bias=position_bias,
+                         causal=causal)
 
     def _feed_forward(self, x):
         d, f = self.d_model, self.d_ff
