@@ -29,7 +29,8 @@ TransformerEncoderLayer and DecoderLayer 10 each, RNN/LSTM/GRU 30 (proj_size,
 bidirectional, stacked), nn.Sequential MLPs and CNNs 15 (30 models); backward 30
 (Dense stacks, frozen layers) + 30 (two convolutions, grouped included) + 10
 MultiheadAttention; Keras Dense 15, Conv1D/Conv2D 20 (groups), DepthwiseConv2D and
-SeparableConv2D 15, EinsumDense 12, MultiHeadAttention 15 (self and cross).
+SeparableConv2D 15, EinsumDense 12, MultiHeadAttention 15 (self and cross),
+SimpleRNN/LSTM/GRU (both reset_after), alone or Bidirectional, 12.
 """
 
 from __future__ import annotations
@@ -466,3 +467,26 @@ def test_keras_multi_head_attention(heads, key_dim, value_dim, T, S, d, B, use_b
     shapes = [(B, T, d), (B, S, d)] if cross else [(B, T, d), (B, T, d)]
     assert_same(keras_counted(keras.layers.MultiHeadAttention(**kwargs), *shapes),
                 keras_ours(layers.MultiHeadAttention(**kwargs), *shapes))
+
+
+@settings(max_examples=12)
+@given(kind=st.sampled_from(["SimpleRNN", "LSTM", "GRU", "GRU_v2"]), T=st.integers(2, 4),
+       d=st.integers(2, 4), units=st.integers(2, 4), B=st.integers(1, 2),
+       use_bias=st.booleans(), bidirectional=st.booleans())
+def test_keras_recurrent(kind, T, d, units, B, use_bias, bidirectional):
+    """Every kernel once per time step (GRU_v2: ``reset_after=False``).
+
+    LSTM and GRU (``reset_after=True``) run Keras's torch fallbacks, one step per time
+    step. SimpleRNN and GRU with ``reset_after=False`` run the generic loop, which calls
+    the step function once more before it, on the first step, only to learn the output's
+    shape (``output_time_zero`` in ``keras/src/backend/torch/rnn.py``); FlopCounterMode
+    counts that discarded step too, so there the oracle is our count for ``T + 1`` steps.
+    """
+    import keras
+    name, extra = (kind[:3], {"reset_after": False}) if kind == "GRU_v2" else (kind, {})
+    theirs = getattr(keras.layers, name)(units, use_bias=use_bias, **extra)
+    mine = getattr(layers, name)(units, use_bias=use_bias, **extra)
+    if bidirectional:
+        theirs, mine = keras.layers.Bidirectional(theirs), layers.Bidirectional(mine)
+    steps = T + 1 if kind in ("SimpleRNN", "GRU_v2") else T
+    assert_same(keras_counted(theirs, (B, T, d)), keras_ours(mine, (B, T, d)) * steps / T)
