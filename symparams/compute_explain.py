@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import sympy
 
 from .compute import Convention, Term, layer_terms
+from .explain import _distinct
 from .printing import text
 
 __all__ = ["FlopsExplanation", "explain_flops"]
@@ -146,11 +147,3 @@ def _term_line(term: Term, convention: Convention) -> str:
     kind = "" if term.kind == "product" else f"{term.kind}: "
     return (f"{term.name}: {kind}{entries} entries × {uses} uses = {text(term.amount)} MACs"
             f"{halved}{note}")
-
-
-def _distinct(steps: list[str]) -> list[str]:
-    kept = []
-    for step in steps:
-        if not kept or kept[-1] != step:
-            kept.append(step)
-    return kept

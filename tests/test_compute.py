@@ -177,6 +177,8 @@ def test_causal_attention_as_called_forced_and_cross():
     encoder = nn.TransformerEncoderLayer(d, 4, dim_feedforward=4 * d)
     full, masked = Model(t, encoder(t)), Model(t, encoder(t, is_causal=True))
     assert full.flops - masked.flops == 2 * 2 * T ** 2 * d
+    assert sympy.expand(masked.subs(T=5).flops - masked.flops.subs(T, 5)) == 0  # kept by subs
+    assert causal.subs(T=3).flops == causal.flops.subs(T, 3)
 
 
 def test_backward_factor_and_exact():
