@@ -56,7 +56,10 @@ class Term:
     that input requires one. ``square`` attention (as many keys as queries)
     is the kind a causal mask halves; ``causal`` says the layer was called
     with one. ``grad_uses`` counts the uses of a ``from_input`` term whose input
-    gradient is needed anyway (copies 2 to ``L`` of a repeated block).
+    gradient is needed anyway (copies 2 to ``L`` of a repeated block); with
+    ``fixed_grad`` they are exactly the uses whose input gradient is computed,
+    whatever the layer's input (a recurrent kernel: every step but the first,
+    whose zero initial state requires no gradient).
     ``shown`` writes ``entries`` as declared (``5·5·32·64``), for explanations.
     """
 
@@ -70,6 +73,7 @@ class Term:
     square: bool = False
     causal: bool = False
     grad_uses: sympy.Expr = Integer(0)
+    fixed_grad: bool = False
     shown: sympy.Expr | None = None
 
     @property
@@ -134,7 +138,9 @@ class Convention:
 
     def backward_exact(self, term: Term, input_grad: bool) -> sympy.Expr:
         """FLOPs of ``term``'s gradients: the weight's and the input's (when either is needed)."""
-        if input_grad or not term.from_input:
+        if term.fixed_grad:
+            input_uses = term.grad_uses
+        elif input_grad or not term.from_input:
             input_uses = term.uses
         else:
             input_uses = term.grad_uses
@@ -303,6 +309,8 @@ def nested_terms(model, input_grad: bool) -> tuple[Term, ...]:
 
 def with_input_grad(term: Term, input_grad: bool) -> Term:
     """A nested term whose input gradient is settled: needed (internal), or as the outer input's."""
+    if term.fixed_grad:
+        return term
     return dataclasses.replace(term, from_input=not (input_grad or not term.from_input))
 
 
@@ -322,6 +330,26 @@ def repeated(terms_first, terms_rest, L) -> tuple[Term, ...]:
 def total_macs(terms) -> sympy.Expr:
     """Default-convention MACs of some terms."""
     return sympy.Add(*(t.amount * Convention().factor(t) for t in terms if t.kind in PRODUCTS))
+
+
+def recurrent_terms(terms, steps, reads) -> tuple[Term, ...]:
+    """A recurrent layer's terms with their input gradients as autograd computes them.
+
+    ``reads(name)`` says what a kernel reads: ``"hidden"`` (the hidden state: its
+    gradient exists at every step but the first, whose zero initial state
+    requires none), ``"inner"`` (another layer's output inside the module, a
+    deeper layer or a projection: always needed) or ``"input"``.
+    """
+    adjusted = []
+    for term in terms:
+        source = reads(term.name.split(".")[-1]) if term.kind == "product" else "input"
+        if source == "hidden":
+            term = dataclasses.replace(term, fixed_grad=True,
+                                       grad_uses=term.uses * (steps - 1) / steps)
+        elif source == "inner":
+            term = dataclasses.replace(term, from_input=False)
+        adjusted.append(term)
+    return tuple(adjusted)
 
 
 def positions(shape, keep_last: int = 1) -> sympy.Expr:

@@ -28,7 +28,7 @@ Examples under the ``ci`` profile: Linear 30, Conv1d/2d/3d 60, ConvTranspose1d/2
 TransformerEncoderLayer and DecoderLayer 10 each, RNN/LSTM/GRU 30 (proj_size,
 bidirectional, stacked), nn.Sequential MLPs and CNNs 15 (30 models); backward 30
 (Dense stacks, frozen layers) + 30 (two convolutions, grouped included) + 10
-MultiheadAttention; Keras Dense 15, Conv1D/Conv2D 20 (groups), DepthwiseConv2D and
+MultiheadAttention + 20 RNN/LSTM/GRU (stacked, bidirectional, projected); Keras Dense 15, Conv1D/Conv2D 20 (groups), DepthwiseConv2D and
 SeparableConv2D 15, EinsumDense 12, MultiHeadAttention 15 (self and cross),
 SimpleRNN/LSTM/GRU (both reset_after), alone or Bidirectional, 12.
 """
@@ -490,3 +490,18 @@ def test_keras_recurrent(kind, T, d, units, B, use_bias, bidirectional):
         theirs, mine = keras.layers.Bidirectional(theirs), layers.Bidirectional(mine)
     steps = T + 1 if kind in ("SimpleRNN", "GRU_v2") else T
     assert_same(keras_counted(theirs, (B, T, d)), keras_ours(mine, (B, T, d)) * steps / T)
+
+
+@settings(max_examples=20)
+@given(mode=st.sampled_from(sorted(_RNN)), d=st.integers(1, 3), h=st.integers(2, 4),
+       layers_=st.integers(1, 3), bidirectional=st.booleans(), T=st.integers(1, 4),
+       N=st.integers(1, 2), proj=st.booleans())
+def test_backward_rnn(mode, d, h, layers_, bidirectional, T, N, proj):
+    """The hidden state's gradient exists from the second step on (the zero initial state
+    requires none); deeper layers' and projections' inputs always need theirs."""
+    kwargs = dict(num_layers=layers_, bidirectional=bidirectional)
+    if mode == "LSTM" and proj:
+        kwargs["proj_size"] = h - 1
+    theirs, mine = _RNN[mode]
+    expected = counted(theirs(d, h, **kwargs), zeros(T, N, d), backward=True)
+    assert_same(expected, ours_backward(mine(d, h, **kwargs), (T, N, d)))

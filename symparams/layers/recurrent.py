@@ -21,6 +21,7 @@ from typing import ClassVar
 
 from .. import arguments
 from ..errors import ArgumentError, ArgumentTypeError
+from ..compute import recurrent_terms
 from ..weights import Axis, Weight, label
 from .base import Layer
 
@@ -69,6 +70,12 @@ class BaseRNN(Layer):
     def weight_uses(self, weight, input_shape, output_shape, **options):
         """Every weight is used once per time step."""
         return input_shape[0]
+
+    def compute_terms(self, input_shape, output_shape, weights, *, input_grad=True,
+                      **options):
+        """Each weight at every step; the hidden state's gradient from the second step on."""
+        terms = super().compute_terms(input_shape, output_shape, weights, **options)
+        return recurrent_terms(terms, input_shape[0], _reads)
 
     def compute_output_shape(self, input_shape):
         self._expect_rank(input_shape, 2, what="timesteps, features")
@@ -148,6 +155,12 @@ class Bidirectional(Layer):
         """Each direction uses its weights as the layer alone would."""
         return self.layer.weight_uses(weight, input_shape, output_shape)
 
+    def compute_terms(self, input_shape, output_shape, weights, *, input_grad=True,
+                      **options):
+        """Both directions' terms, each as the layer alone computes them."""
+        terms = super().compute_terms(input_shape, output_shape, weights, **options)
+        return recurrent_terms(terms, input_shape[0], _reads)
+
     def compute_output_shape(self, input_shape):
         forward = self.layer.compute_output_shape(input_shape)
         output, states = (forward[0], forward[1:]) if self.layer.return_state else (forward, [])
@@ -157,3 +170,8 @@ class Bidirectional(Layer):
         if not self.layer.return_state and self.merge_mode is not None:
             return output
         return outputs + list(states) * 2
+
+
+def _reads(name: str) -> str:
+    """What a Keras recurrent weight multiplies (see ``recurrent_terms``)."""
+    return "hidden" if name.startswith("recurrent_kernel") else "input"

@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from .. import arguments
-from ..compute import positions
+from ..compute import positions, recurrent_terms
 from ..conditions import Condition
 from ..errors import ArgumentError, ShapeError
 from ..graph import apply
@@ -163,11 +163,29 @@ class _RNNBase(Module):
         """Every weight is used once per time step and sequence."""
         return positions(input_shapes[0])
 
+    def compute_terms(self, input_shapes, output_shapes, weights, *, input_grad=True,
+                      **options):
+        """Each weight at every step; the hidden state's gradient from the second step on."""
+        x = input_shapes[0]
+        steps = x[0] if len(x) == 2 or not self.batch_first else x[1]
+        terms = super().compute_terms(input_shapes, output_shapes, weights, **options)
+        return recurrent_terms(terms, steps, _reads)
+
     def __call__(self, input, hx=None):
         inputs = (input,) if hx is None else (input, *(hx if isinstance(hx, tuple) else (hx,)))
         if self.mode == "LSTM":
             return apply(self, inputs, lambda t: (t[0], (t[1], t[2])))
         return apply(self, inputs, lambda t: (t[0], t[1]))
+
+
+def _reads(name: str) -> str:
+    """What a weight of ``torch.nn.RNN``/LSTM/GRU multiplies (see ``recurrent_terms``)."""
+    if name.startswith("weight_hh"):
+        return "hidden"
+    if name.startswith("weight_hr") or (name.startswith("weight_ih") and
+                                        not name.startswith("weight_ih_l0")):
+        return "inner"
+    return "input"
 
 
 class RNN(_RNNBase):
