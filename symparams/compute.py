@@ -99,11 +99,10 @@ class Convention:
     backward: object = None
 
     def __post_init__(self):
-        for argument in ("bias",):
-            if not isinstance(getattr(self, argument), bool):
-                raise ArgumentTypeError(f"flops: `{argument}` must be True or False. "
-                                        f"Received: {argument}={getattr(self, argument)!r}",
-                                        argument=argument, value=getattr(self, argument))
+        if not isinstance(self.bias, bool):
+            raise ArgumentTypeError(f"flops: `bias` must be True or False. "
+                                    f"Received: bias={self.bias!r}", argument="bias",
+                                    value=self.bias)
         if self.causal not in (None, True, False):
             raise ArgumentTypeError("flops: `causal` must be None (as each layer was called), "
                                     f"True or False. Received: causal={self.causal!r}",
@@ -170,13 +169,12 @@ def layer_terms(bound, input_grad: bool = True) -> tuple[Term, ...]:
     """
     layer = bound.layer
     inputs, outputs = bound.input_shape, bound.output_shape
-    batch = getattr(bound, "batch", None)
+    batch = bound.batch
     if batch is not None:  # a Keras layer called on a PyTorch-style tensor: per example x batch
         inputs = tuple(s[1:] for s in inputs) if layer.multiple_inputs else inputs[1:]
         outputs = [s[1:] for s in outputs] if isinstance(outputs, list) else outputs[1:]
-    options = dict(getattr(bound, "options", {}) or {})
     terms = layer.compute_terms(inputs, outputs, bound.weights, input_grad=input_grad,
-                                **options)
+                                **bound.options)
     if batch is not None:
         terms = tuple(t.scaled(batch) for t in terms)
     return terms
@@ -203,13 +201,9 @@ def weight_terms(layer, input_shape, output_shape, weights, **options) -> tuple[
 
 
 def _written(weight) -> sympy.Expr:
+    """The weight's entries as declared (a tied weight is multiplied where it is used too)."""
     from .weights import count
-    return count([replace_tie(weight)], evaluate=False)
-
-
-def replace_tie(weight):
-    """The weight as its own entries (a tied weight is still multiplied where it is used)."""
-    return dataclasses.replace(weight, tied_to="") if weight.tied_to else weight
+    return count([dataclasses.replace(weight, tied_to="")], evaluate=False)
 
 
 def unknown(layer, what: str = "") -> ModelError:
@@ -235,10 +229,6 @@ def calls(obj, input_grad: bool = False):
                                 f"(model.layers[i]). Received: {obj!r}", argument="model",
                                 value=obj)
     return obj._compute_calls(input_grad)
-
-
-def _as_convention(bias, causal, backward) -> Convention:
-    return Convention(bias=bias, causal=causal, backward=backward)
 
 
 def total(obj, convention: Convention, *, input_grad: bool = False) -> sympy.Expr:
@@ -277,7 +267,7 @@ def flops(model, *, bias: bool = False, causal: bool | None = None, backward=Non
     >>> flops(model, backward=2)
     12*n**2
     """
-    return total(model, _as_convention(bias, causal, backward))
+    return total(model, Convention(bias=bias, causal=causal, backward=backward))
 
 
 def macs(model, *, causal: bool | None = None) -> sympy.Expr:
@@ -325,11 +315,6 @@ def repeated(terms_first, terms_rest, L) -> tuple[Term, ...]:
                                        grad_uses=first.grad_uses + (L - 1) * rest.uses)
         combined.append(term)
     return tuple(combined)
-
-
-def total_macs(terms) -> sympy.Expr:
-    """Default-convention MACs of some terms."""
-    return sympy.Add(*(t.amount * Convention().factor(t) for t in terms if t.kind in PRODUCTS))
 
 
 def recurrent_terms(terms, steps, reads) -> tuple[Term, ...]:
