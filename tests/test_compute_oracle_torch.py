@@ -30,7 +30,8 @@ bidirectional, stacked), nn.Sequential MLPs and CNNs 15 (30 models); backward 30
 (Dense stacks, frozen layers) + 30 (two convolutions, grouped included) + 10
 MultiheadAttention + 20 RNN/LSTM/GRU (stacked, bidirectional, projected); Keras Dense 15, Conv1D/Conv2D 20 (groups), DepthwiseConv2D and
 SeparableConv2D 15, EinsumDense 12, MultiHeadAttention 15 (self and cross),
-SimpleRNN/LSTM/GRU (both reset_after), alone or Bidirectional, 12.
+SimpleRNN/LSTM/GRU (both reset_after), alone or Bidirectional, 12; MultiHeadAttention
+over chosen ``attention_axes`` of rank-4 inputs 10.
 """
 
 from __future__ import annotations
@@ -505,3 +506,15 @@ def test_backward_rnn(mode, d, h, layers_, bidirectional, T, N, proj):
     theirs, mine = _RNN[mode]
     expected = counted(theirs(d, h, **kwargs), zeros(T, N, d), backward=True)
     assert_same(expected, ours_backward(mine(d, h, **kwargs), (T, N, d)))
+
+
+@settings(max_examples=10)
+@given(axes=st.sampled_from([None, 1, 2, (1, 2), -2]), a=st.integers(2, 3), b=st.integers(2, 3),
+       heads=st.integers(1, 2), B=st.integers(1, 2))
+def test_keras_multi_head_attention_axes(axes, a, b, heads, B):
+    """Attention over some axes of a rank-4 input: the others index separate attentions."""
+    import keras
+    kwargs = dict(num_heads=heads, key_dim=2, attention_axes=axes)
+    shape = (B, a, b, 4)
+    assert_same(keras_counted(keras.layers.MultiHeadAttention(**kwargs), shape, shape),
+                keras_ours(layers.MultiHeadAttention(**kwargs), shape, shape))

@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+import sympy
+
 from .. import arguments
 from ..compute import attention_products, positions
 from ..conditions import Condition
@@ -20,7 +22,7 @@ from ..weights import Axis, Weight, label
 from .base import Layer
 
 _OPTIONS = frozenset({
-    "dropout", "attention_axes", "sliding_window", "flash_attention", "kernel_initializer",
+    "dropout", "sliding_window", "flash_attention", "kernel_initializer",
     "bias_initializer", "kernel_regularizer", "bias_regularizer", "kernel_constraint",
     "bias_constraint", "seed",
 })
@@ -38,9 +40,15 @@ class MultiHeadAttention(Layer):
     compute_options = frozenset({"use_causal_mask"})
 
     def __init__(self, num_heads, key_dim, value_dim=None, use_bias=True, output_shape=None,
-                 use_gate=False, **kwargs):
+                 use_gate=False, attention_axes=None, **kwargs):
         super().__init__(**kwargs)
         owner = "MultiHeadAttention"
+        if attention_axes is not None:  # kept only when given: it changes compute, not counts
+            axes = attention_axes if isinstance(attention_axes, (tuple, list)) else \
+                (attention_axes,)
+            self._store(attention_axes=tuple(arguments.axis(a, owner=owner,
+                                                            argument="attention_axes")
+                                             for a in axes))
         key_dim = arguments.size(key_dim, owner=owner, argument="key_dim")
         if output_shape is not None:
             output_shape = tuple(arguments.size(s, owner=owner, argument="output_shape")
@@ -92,9 +100,19 @@ class MultiHeadAttention(Layer):
     def declare_products(self, input_shapes, output_shape, use_causal_mask=False, **options):
         """QKᵀ and AV: every query position against every key position, in every head."""
         query, _, key = input_shapes
-        return attention_products(positions(query), positions(key),
+        axes = range(len(query) - 1)
+        if getattr(self, "attention_axes", None) is not None:  # Keras numbering, batch is 0
+            axes = sorted({a % (len(query) + 1) - 1 for a in self.attention_axes})
+            if any(not 0 <= a < len(query) - 1 for a in axes):
+                raise ShapeError(f"attention_axes={self.attention_axes} must name axes of "
+                                 f"the query between the batch and the features; received "
+                                 f"a query of shape {query}")
+        others = sympy.Mul(*(s for i, s in enumerate(query[:-1]) if i not in axes))
+        return attention_products(sympy.Mul(*(query[a] for a in axes)),
+                                  sympy.Mul(*(key[a] for a in axes)),
                                   self.num_heads * self.key_dim,
-                                  self.num_heads * self.value_dim, causal=use_causal_mask)
+                                  self.num_heads * self.value_dim, batch=others,
+                                  causal=use_causal_mask)
 
     def input_conditions(self, input_shapes):
         query, value, key = input_shapes
