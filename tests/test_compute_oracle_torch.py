@@ -31,7 +31,7 @@ bidirectional, stacked), nn.Sequential MLPs and CNNs 15 (30 models); backward 30
 MultiheadAttention + 20 RNN/LSTM/GRU (stacked, bidirectional, projected); Keras Dense 15, Conv1D/Conv2D 20 (groups), DepthwiseConv2D and
 SeparableConv2D 15, EinsumDense 12, MultiHeadAttention 15 (self and cross),
 SimpleRNN/LSTM/GRU (both reset_after), alone or Bidirectional, 12; MultiHeadAttention
-over chosen ``attention_axes`` of rank-4 inputs 10.
+over chosen ``attention_axes`` of rank-4 inputs 10; Conv1DTranspose/Conv2DTranspose 10.
 """
 
 from __future__ import annotations
@@ -518,3 +518,17 @@ def test_keras_multi_head_attention_axes(axes, a, b, heads, B):
     shape = (B, a, b, 4)
     assert_same(keras_counted(keras.layers.MultiHeadAttention(**kwargs), shape, shape),
                 keras_ours(layers.MultiHeadAttention(**kwargs), shape, shape))
+
+
+@settings(max_examples=10)
+@given(k=st.integers(1, 3), stride=st.integers(1, 2), padding=st.sampled_from(["valid", "same"]),
+       channels=st.integers(1, 3), filters=st.integers(1, 3), H=st.integers(2, 4),
+       B=st.integers(1, 2), rank=st.sampled_from([1, 2]))
+def test_keras_conv_transpose(k, stride, padding, channels, filters, H, B, rank):
+    """The kernel once per input position."""
+    import keras
+    shape = (B, *(H,) * rank, channels)
+    name = f"Conv{rank}DTranspose"
+    kwargs = dict(kernel_size=k, strides=stride, padding=padding)
+    assert_same(keras_counted(getattr(keras.layers, name)(filters, **kwargs), shape),
+                keras_ours(getattr(layers, name)(filters, **kwargs), shape))
