@@ -66,6 +66,32 @@ class FlopsExplanation:
             lines.append(f"with the backward pass: {text(self.with_backward)}")
         return "\n".join(lines)
 
+    def _latex(self, printer) -> str:
+        from .explain import _alignat, _distinct_latex, _latex_text
+        rows = []
+        for call in self.calls:
+            head = _latex_text(f"{call.name} ({call.class_name})" if call.class_name
+                               else call.name)
+            written = [_written(t, self.convention) for t in call.terms
+                       if self.convention.forward(t) != 0]
+            if not written:
+                rows.append(rf"{head}: && 0")
+                continue
+            summed = written[0] if len(written) == 1 else sympy.Add(*written, evaluate=False)
+            rows.append(rf"{head}: && " + " = ".join(_distinct_latex(printer,
+                                                                      [summed, call.value])))
+        rows.append(r"\text{total}: && " + printer._print(self.total))
+        return _alignat(rows)
+
+    def to_latex(self) -> str:
+        """The FLOPs of every call as a LaTeX ``alignat*`` environment (the convention in
+        words is the text's first line)."""
+        from .printing import latex
+        return latex(self)
+
+    def _repr_latex_(self) -> str:
+        return "$$" + self.to_latex() + "$$"
+
 
 def describe(convention: Convention) -> str:
     """The convention in words."""

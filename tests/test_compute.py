@@ -382,3 +382,12 @@ def test_explain_shows_flops_per_call_with_the_convention():
 def test_explain_flops_of_a_weightless_layer_gives_its_reason():
     text = str(symparams.explain(layers.MaxPooling2D(), input_shape=(8, 8, 3), flops=True))
     assert "max_pooling2d (MaxPooling2D): flops = 0: pooling is elementwise work" in text
+
+
+def test_flops_explanation_as_latex():
+    from symparams.examples import reference_cnn
+    tex = symparams.explain(reference_cnn(), flops=True, H=28, W=28, C=1).compute.to_latex()
+    assert tex.startswith("\\begin{alignat*}{3}") and tex.endswith("\\end{alignat*}")
+    assert r"\text{conv2d\_1 (Conv2D)}: && 2 \cdot 5 \cdot 5 \cdot 32 \cdot 64 \cdot 64 = " \
+           r"6553600 \\" in tex
+    assert r"\text{total}: && 7680400" in tex
