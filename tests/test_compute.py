@@ -311,7 +311,7 @@ def test_hf_encoders_against_flop_counter():
         with sdpa_kernel(SDPBackend.MATH), torch.no_grad(), FlopCounterMode(display=False) as f:
             theirs.eval()(**inputs)
         assert flops(ours, causal=False) == f.get_total_flops(), type(theirs).__name__
-    # half of QKᵀ and AV in the decoder's self-attention: layers·B·T_dec²·(heads·d_kv), x2 x2 /2
+    # half of QKᵀ and AV in the decoder's self-attention: layers·B·T_dec²·(heads·d_kv)·2·2 / 2
     assert flops(cases[1][2], causal=False) - cases[1][2].flops == 2 * 2 * 3 ** 2 * 12 * 2
 
 

@@ -23,15 +23,16 @@ becomes an elementwise multiply in torch, counted 0 by FlopCounterMode, so
 attention draws sum over 2 or more entries; an EinsumDense that sums nothing
 (a broadcast scale) is elementwise work, 0 for both.
 
-Examples under the ``ci`` profile: Linear 30, Conv1d/2d/3d 60, ConvTranspose1d/2d/3d
-45 (rejected sizes included), MultiheadAttention 30, grouped-query attention 20,
+Examples under the ``ci`` profile: Linear 30, Conv1d/2d/3d 60, ConvTranspose1d/2d/3d 45
+(rejected sizes included), MultiheadAttention 30, grouped-query attention 20,
 TransformerEncoderLayer and DecoderLayer 10 each, RNN/LSTM/GRU 30 (proj_size,
-bidirectional, stacked), nn.Sequential MLPs and CNNs 15 (30 models); backward 30
-(Dense stacks, frozen layers) + 30 (two convolutions, grouped included) + 10
-MultiheadAttention + 20 RNN/LSTM/GRU (stacked, bidirectional, projected); Keras Dense 15, Conv1D/Conv2D 20 (groups), DepthwiseConv2D and
-SeparableConv2D 15, EinsumDense 12, MultiHeadAttention 15 (self and cross),
-SimpleRNN/LSTM/GRU (both reset_after), alone or Bidirectional, 12; MultiHeadAttention
-over chosen ``attention_axes`` of rank-4 inputs 10; Conv1DTranspose/Conv2DTranspose 10.
+bidirectional, stacked), nn.Sequential MLPs and CNNs 15 (30 models); backward 30 (Dense
+stacks, frozen layers) + 30 (two convolutions, grouped included) + 10 MultiheadAttention +
+20 RNN/LSTM/GRU (stacked, bidirectional, projected); Keras Dense 15, Conv1D/Conv2D 20
+(groups), DepthwiseConv2D and SeparableConv2D 15, EinsumDense 12, MultiHeadAttention 15
+(self and cross), SimpleRNN/LSTM/GRU (both reset_after), alone or Bidirectional, 12;
+MultiHeadAttention over chosen ``attention_axes`` of rank-4 inputs 10;
+Conv1DTranspose/Conv2DTranspose 10.
 """
 
 from __future__ import annotations

@@ -167,7 +167,8 @@ class PReLU(Layer):
                                  f"{len(shape) + 1} (batch included)")
             shape[axis - 1] = sympy.Integer(1)
         axes = tuple(Axis(label(f"n_{i}"), s) for i, s in enumerate(shape, 1))
-        return (Weight("alpha", axes, note="a learned negative slope per entry", role="elementwise"),)
+        return (Weight("alpha", axes, note="a learned negative slope per entry",
+                       role="elementwise"),)
 
     def compute_output_shape(self, input_shape):
         self.declare_weights(input_shape)

@@ -64,8 +64,8 @@ class Dense(Layer):
         if self.lora_rank is not None:
             rank = Axis(label("lora_rank"), self.lora_rank)
             weights = [
-                Weight("kernel", kernel.axes, trainable=False, note=kernel.note + "; frozen by LoRA",
-                       role="product"),
+                Weight("kernel", kernel.axes, trainable=False,
+                       note=kernel.note + "; frozen by LoRA", role="product"),
                 Weight("lora_kernel_a", (features, rank), note="low-rank factor A of the update",
                        role="product"),
                 Weight("lora_kernel_b", (rank, units), note="low-rank factor B of the update",

@@ -71,7 +71,8 @@ class Embedding(Layer):
         rows = Axis(label("input_dim"), self.input_dim)
         columns = Axis(label("output_dim"), self.output_dim)
         table = Weight("embeddings", (rows, columns),
-                       note="one vector of output_dim entries per index", embedding=True, role="lookup")
+                       note="one vector of output_dim entries per index", embedding=True,
+                       role="lookup")
         if self.lora_rank is None:
             return (table,)
         rank = Axis(label("lora_rank"), self.lora_rank)

@@ -30,7 +30,8 @@ from .base import Layer, format_shape, keras_axis
 class _Merge(Layer):
     """Elementwise merges of two or more inputs, broadcasting axes of size 1."""
 
-    no_macs_reason = "it combines its inputs entry by entry (elementwise work): 0 MACs by the default convention"
+    no_macs_reason = ("it combines its inputs entry by entry (elementwise work): 0 MACs by the "
+                      "default convention")
 
     multiple_inputs = True
     exactly: ClassVar[int | None] = None

@@ -75,9 +75,11 @@ class BatchNormalization(Layer):
         channels = (Axis(label("channels"), self._channels(input_shape)),)
         weights = []
         if self.scale:
-            weights.append(Weight("gamma", channels, note="a learned scale per channel", role="elementwise"))
+            weights.append(Weight("gamma", channels, note="a learned scale per channel",
+                                  role="elementwise"))
         if self.center:
-            weights.append(Weight("beta", channels, note="a learned offset per channel", role="elementwise"))
+            weights.append(Weight("beta", channels, note="a learned offset per channel",
+                                  role="elementwise"))
         statistics = ["moving_mean", "moving_variance"]
         if self.renorm:
             statistics += ["moving_stddev", "renorm_mean", "renorm_stddev"]
@@ -133,9 +135,11 @@ class LayerNormalization(Layer):
         shape = _normalized_axes(self, input_shape)
         weights = []
         if self.scale or self.rms_scaling:
-            weights.append(Weight("gamma", shape, note="a learned scale per normalized entry", role="elementwise"))
+            weights.append(Weight("gamma", shape, note="a learned scale per normalized entry",
+                                  role="elementwise"))
         if self.center and not self.rms_scaling:
-            weights.append(Weight("beta", shape, note="a learned offset per normalized entry", role="elementwise"))
+            weights.append(Weight("beta", shape, note="a learned offset per normalized entry",
+                                  role="elementwise"))
         return tuple(weights)
 
 
@@ -239,9 +243,11 @@ class GroupNormalization(Layer):
         channels = (Axis(label("channels"), self._channels(input_shape)[0]),)
         weights = []
         if self.scale:
-            weights.append(Weight("gamma", channels, note="a learned scale per channel", role="elementwise"))
+            weights.append(Weight("gamma", channels, note="a learned scale per channel",
+                                  role="elementwise"))
         if self.center:
-            weights.append(Weight("beta", channels, note="a learned offset per channel", role="elementwise"))
+            weights.append(Weight("beta", channels, note="a learned offset per channel",
+                                  role="elementwise"))
         return tuple(weights)
 
 

@@ -29,7 +29,8 @@ from .base import Layer
 class BasePooling(Layer):
     """A window pool of any rank; subclasses fix ``rank`` and ``reduction``."""
 
-    no_macs_reason = "pooling is elementwise work (comparisons or sums over windows): 0 MACs by the default convention"
+    no_macs_reason = ("pooling is elementwise work (comparisons or sums over windows): 0 MACs by "
+                      "the default convention")
 
     rank: ClassVar[int]
     reduction: ClassVar[str]
@@ -60,7 +61,8 @@ class BasePooling(Layer):
 class BaseGlobalPooling(Layer):
     """Pools each channel over all positions; ``keepdims`` keeps the spatial axes as 1."""
 
-    no_macs_reason = "pooling is elementwise work (comparisons or sums over windows): 0 MACs by the default convention"
+    no_macs_reason = ("pooling is elementwise work (comparisons or sums over windows): 0 MACs by "
+                      "the default convention")
 
     rank: ClassVar[int]
     reduction: ClassVar[str]

@@ -64,7 +64,8 @@ class BaseRNN(Layer):
             Weight("recurrent_kernel", (Axis(label("units"), self.units), rows),
                    note="hidden-to-hidden weights, for every gate", role="product")]
         if self.use_bias:
-            weights.append(Weight("bias", self._bias_axes(rows), note="a bias per gate row", role="bias"))
+            weights.append(Weight("bias", self._bias_axes(rows), note="a bias per gate row",
+                                  role="bias"))
         return tuple(weights)
 
     def weight_uses(self, weight, input_shape, output_shape, **options):

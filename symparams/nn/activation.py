@@ -193,7 +193,8 @@ class PReLU(Module):
 
     def module_weights(self):
         return (Weight("weight", (Axis(label("num_parameters"), self.num_parameters),),
-                       note="a learned negative slope (shared, or one per channel)", role="elementwise"),)
+                       note="a learned negative slope (shared, or one per channel)",
+                       role="elementwise"),)
 
     def input_conditions(self, input_shape):
         if self.num_parameters == 1:

@@ -72,15 +72,19 @@ class MultiheadAttention(Module):
         if self.bias:
             weights.append(Weight("in_proj_bias", (Axis(3 * label("embed_dim"),
                                                         3 * self.embed_dim),),
-                                  note="biases of the query, key and value projections", role="bias"))
+                                  note="biases of the query, key and value projections",
+                                  role="bias"))
         if self.add_bias_kv:
             one = Axis(1, 1)
-            weights += [Weight("bias_k", (one, one, E), note="a learned key appended to the keys", role="lookup"),
+            weights += [Weight("bias_k", (one, one, E), note="a learned key appended to the keys",
+                               role="lookup"),
                         Weight("bias_v", (one, one, E),
                                note="a learned value appended to the values", role="lookup")]
-        weights.append(Weight("out_proj.weight", (E, E), note="the output projection", role="product"))
+        weights.append(Weight("out_proj.weight", (E, E), note="the output projection",
+                              role="product"))
         if self.bias:
-            weights.append(Weight("out_proj.bias", (E,), note="the output projection's bias", role="bias"))
+            weights.append(Weight("out_proj.bias", (E,), note="the output projection's bias",
+                                  role="bias"))
         return tuple(weights)
 
     @property

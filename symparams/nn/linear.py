@@ -44,7 +44,8 @@ class Linear(Module):
     def module_weights(self):
         out = Axis(label("out_features"), self.out_features)
         weights = [Weight("weight", (out, Axis(label("in_features"), self.in_features)),
-                          note="one weight per input feature, for each output feature", role="product")]
+                          note="one weight per input feature, for each output feature",
+                          role="product")]
         if self.bias:
             weights.append(Weight("bias", (out,), note="one bias per output feature", role="bias"))
         return tuple(weights)
@@ -80,7 +81,8 @@ class Bilinear(Module):
         out = Axis(label("out_features"), self.out_features)
         weights = [Weight("weight", (out, Axis(label("in1_features"), self.in1_features),
                                      Axis(label("in2_features"), self.in2_features)),
-                          note="one weight per pair of input features, for each output", role="product")]
+                          note="one weight per pair of input features, for each output",
+                          role="product")]
         if self.bias:
             weights.append(Weight("bias", (out,), note="one bias per output feature", role="bias"))
         return tuple(weights)

@@ -27,9 +27,11 @@ _NORM_OPTIONS = frozenset({"eps", "momentum"})
 
 
 def _affine(axes, bias: bool = True):
-    weights = [Weight("weight", axes, note="a learned scale per normalized entry", role="elementwise")]
+    weights = [Weight("weight", axes, note="a learned scale per normalized entry",
+                      role="elementwise")]
     if bias:
-        weights.append(Weight("bias", axes, note="a learned offset per normalized entry", role="elementwise"))
+        weights.append(Weight("bias", axes, note="a learned offset per normalized entry",
+                              role="elementwise"))
     return weights
 
 
@@ -37,7 +39,8 @@ def _running_statistics(axes):
     note = "a running statistic per channel, updated by averaging batches, not by gradients"
     return [Weight("running_mean", axes, note=note, buffer=True, role="state"),
             Weight("running_var", axes, note=note, buffer=True, role="state"),
-            Weight("num_batches_tracked", (), note="a counter of the batches seen", buffer=True, role="state")]
+            Weight("num_batches_tracked", (), note="a counter of the batches seen", buffer=True,
+                   role="state")]
 
 
 class _NormNd(Module):

@@ -26,7 +26,8 @@ from .base import Module
 
 
 class _PoolNd(Module):
-    no_macs_reason = "pooling is elementwise work (comparisons or sums over windows): 0 MACs by the default convention"
+    no_macs_reason = ("pooling is elementwise work (comparisons or sums over windows): 0 MACs by "
+                      "the default convention")
     rank: ClassVar[int]
     kind: ClassVar[str]
 

@@ -47,7 +47,8 @@ class Embedding(Module):
     def module_weights(self):
         return (Weight("weight", (Axis(label("num_embeddings"), self.num_embeddings),
                                   Axis(label("embedding_dim"), self.embedding_dim)),
-                       note="one vector of embedding_dim per index", embedding=True, role="lookup"),)
+                       note="one vector of embedding_dim per index", embedding=True,
+                       role="lookup"),)
 
     def compute_output_shape(self, input_shape):
         return (*input_shape, self.embedding_dim)
