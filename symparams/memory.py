@@ -42,7 +42,8 @@ __all__ = ["OPTIMIZER_STATES", "LayerMemory", "Memory", "memory"]
 #: keras.optimizers keep them with their default settings; scalar step counters aside).
 OPTIMIZER_STATES = {
     "sgd": 0, "momentum": 1, "nesterov": 1, "adagrad": 1, "rmsprop": 1, "lion": 1,
-    "adam": 2, "adamw": 2, "adamax": 2, "nadam": 2, "radam": 2, "adadelta": 2, "amsgrad": 3,
+    "asgd": 1, "adam": 2, "adamw": 2, "adamax": 2, "nadam": 2, "radam": 2, "adadelta": 2,
+    "rprop": 2, "ftrl": 2, "lamb": 2, "amsgrad": 3,
 }
 
 
@@ -65,7 +66,7 @@ class LayerMemory:
 
 
 def memory(model, dtype=None, *, optimizer=None, bytes_per_element=None,
-           master_dtype=None, activation_dtype=None, batch=None) -> "Memory":
+           master_dtype=None, activation_dtype=None, batch=None, frozen=()) -> "Memory":
     """The memory ``model`` needs, as formulas in its symbols (see :class:`Memory`).
 
     ``dtype`` is the weights' type, ``"float32"`` unless given (a name as numpy
@@ -81,6 +82,11 @@ def memory(model, dtype=None, *, optimizer=None, bytes_per_element=None,
     trainable weights in that type, and the optimizer's states in it too (mixed
     precision: ``dtype="float16", master_dtype="float32", optimizer="adam"`` is
     2 + 2 + 4 + 4 + 4 = 16 bytes per parameter, the accounting of ZeRO, §3.1).
+
+    ``frozen`` names layers whose weights are not trained (PyTorch's
+    ``layer.requires_grad_(False)``): they get no gradient and no optimizer
+    state, as weights a layer declares non-trainable (Keras's ``trainable=False``,
+    batch-norm statistics, PyTorch buffers) get none.
 
     ``batch`` multiplies activations and the KV cache of a Keras-style model
     (shapes without the batch axis; per example without it). PyTorch-style
@@ -125,7 +131,9 @@ def memory(model, dtype=None, *, optimizer=None, bytes_per_element=None,
                  for name, (elements, kv) in usage.items())
 
     zero = sympy.Integer(0)
-    trainable = sympy.Add(*(bound.trainable_params for bound in bounds))
+    frozen = _names(frozen, kinds)
+    trainable = sympy.Add(*(bound.trainable_params for bound in bounds
+                            if bound.name not in frozen))
     training = optimizer is not None
     parts = dict(
         weights=sum_bytes([bound.weights for bound in bounds], size),
@@ -220,6 +228,17 @@ def _times(expr, factor) -> sympy.Expr:
     """``factor*expr`` without multiplying the factor into a sum."""
     with distribute(False):
         return sympy.Mul(factor, expr)
+
+
+def _names(frozen, kinds) -> frozenset:
+    """The layer names in ``frozen``, each one of the model's."""
+    names = (frozen,) if isinstance(frozen, str) else tuple(frozen)
+    unknown = [n for n in names if n not in kinds]
+    if unknown:
+        raise ArgumentError(f"memory: `frozen` names layers the model does not have: "
+                            f"{unknown}; its layers are {list(kinds)}", argument="frozen",
+                            value=frozen)
+    return frozenset(names)
 
 
 def _states(optimizer) -> int:

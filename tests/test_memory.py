@@ -1,0 +1,361 @@
+"""Memory formulas against the frameworks: bytes of weights, gradients, optimizer state,
+activations and the KV cache, measured on real modules.
+
+Every expected number is measured here: ``numel() * element_size()`` of torch's
+parameters, buffers, gradients and ``optimizer.state`` after one step; every
+tensor a forward hook sees; Keras optimizer variables and layer outputs;
+``past_key_values`` of a transformers decoder run with ``use_cache=True``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import keras
+import pytest
+import sympy
+import torch
+from hypothesis import given, strategies as st
+
+import symparams
+from symparams import Input, Model, Repeat, Sequential, Tensor, dims, layers, memory, nn
+from symparams.errors import ArgumentError, ArgumentTypeError
+from symparams.memory import OPTIMIZER_STATES
+
+FLOAT_TYPES = (torch.float32, torch.float16, torch.bfloat16, torch.float64)
+
+
+def both(name, *args, **kwargs):
+    """The same module in symparams.nn and in torch.nn."""
+    return getattr(nn, name)(*args, **kwargs), getattr(torch.nn, name)(*args, **kwargs)
+
+
+def tensor_bytes(tensors) -> int:
+    return sum(t.numel() * t.element_size() for t in tensors)
+
+
+def number(expr) -> int:
+    value = sympy.Integer(expr) if isinstance(expr, int) else expr
+    assert not value.free_symbols, value
+    return int(value)
+
+
+# -- a small convolutional network and a small sequence network, on both sides -------------
+
+
+def conv_net(channels: int, filters: int, size: int, classes: int):
+    """Conv → BatchNorm → ReLU → MaxPool → Flatten → Linear, as a symparams Model and torch."""
+    parts = [both("Conv2d", channels, filters, 3), both("BatchNorm2d", filters), both("ReLU"),
+             both("MaxPool2d", 2), both("Flatten")]
+    flat = filters * ((size - 2) // 2) ** 2
+    parts.append(both("Linear", flat, classes))
+    x = Tensor((2, channels, size, size))
+    y = x
+    for ours, _ in parts:
+        y = ours(y)
+    return Model(x, y), torch.nn.Sequential(*(theirs for _, theirs in parts)), \
+        torch.zeros(2, channels, size, size)
+
+
+def sequence_net(d: int, heads: int, length: int, vocab: int):
+    """Embedding → LayerNorm → attention (with its weights) → LSTM → Linear."""
+    embed, embed_t = both("Embedding", vocab, d)
+    norm, norm_t = both("LayerNorm", d)
+    attend, attend_t = both("MultiheadAttention", d, heads, batch_first=True)
+    lstm, lstm_t = both("LSTM", d, d, batch_first=True)
+    head, head_t = both("Linear", d, vocab)
+    ids = Tensor((3, length))
+    h = norm(embed(ids))
+    mixed, _ = attend(h, h, h)
+    out, _ = lstm(mixed)
+    model = Model(ids, head(out))
+
+    class Net(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.embed, self.norm, self.attend, self.lstm, self.head = \
+                embed_t, norm_t, attend_t, lstm_t, head_t
+
+        def forward(self, x):
+            h = self.norm(self.embed(x))
+            mixed, _ = self.attend(h, h, h)
+            out, _ = self.lstm(mixed)
+            return self.head(out)
+
+    return model, Net(), torch.zeros(3, length, dtype=torch.long)
+
+
+NETS = {"conv": lambda: conv_net(3, 4, 10, 5), "sequence": lambda: sequence_net(8, 2, 6, 11)}
+
+
+# -- weights, gradients, optimizer state --------------------------------------------------------
+
+
+@pytest.mark.parametrize("net", NETS)
+@pytest.mark.parametrize("dtype", FLOAT_TYPES, ids=str)
+def test_weights_are_the_bytes_of_parameters_and_buffers(net, dtype):
+    model, module, _ = NETS[net]()
+    module.to(dtype)
+    expected = tensor_bytes(module.parameters()) + tensor_bytes(module.buffers())
+    assert number(memory(model, dtype).weights) == expected
+    assert number(memory(model, str(dtype).removeprefix("torch.")).weights) == expected
+
+
+def test_integer_buffers_keep_their_type():
+    """BatchNorm's num_batches_tracked stays int64 when the model is cast to float16."""
+    norm, norm_t = both("BatchNorm1d", 5)
+    model = Model(x := Tensor((4, 5)), norm(x))
+    norm_t.half()
+    assert norm_t.num_batches_tracked.dtype == torch.int64
+    assert number(memory(model, "float16").weights) == \
+        tensor_bytes(norm_t.parameters()) + tensor_bytes(norm_t.buffers())
+
+
+def one_step(module, example, optimizer):
+    module.train()
+    out = module(example)
+    out.float().square().mean().backward()
+    optimizer.step()
+
+
+TORCH_OPTIMIZERS = [
+    ("sgd", "SGD", {}), ("momentum", "SGD", {"momentum": 0.9}),
+    ("nesterov", "SGD", {"momentum": 0.9, "nesterov": True}), ("adam", "Adam", {}),
+    ("adamw", "AdamW", {}), ("amsgrad", "Adam", {"amsgrad": True}), ("adagrad", "Adagrad", {}),
+    ("rmsprop", "RMSprop", {}), ("adadelta", "Adadelta", {}), ("adamax", "Adamax", {}),
+    ("nadam", "NAdam", {}), ("radam", "RAdam", {}), ("asgd", "ASGD", {}), ("rprop", "Rprop", {}),
+]
+
+
+def state_bytes(optimizer):
+    """Per-element states (shaped like their parameter), and the scalars beside them."""
+    per_element, scalars = 0, set()
+    for parameter, state in optimizer.state.items():
+        for key, value in state.items():
+            if torch.is_tensor(value) and value.shape == parameter.shape:
+                per_element += value.numel() * value.element_size()
+            else:
+                assert torch.is_tensor(value) and value.dim() == 0, (key, value)
+                scalars.add(key)
+    return per_element, scalars
+
+
+@pytest.mark.parametrize("ours, name, options", TORCH_OPTIMIZERS, ids=[o[0] for o in
+                                                                        TORCH_OPTIMIZERS])
+def test_gradients_and_optimizer_state_after_one_step(ours, name, options):
+    model, module, example = NETS["conv"]()
+    optimizer = getattr(torch.optim, name)(module.parameters(), lr=1e-3, **options)
+    one_step(module, example, optimizer)
+    usage = memory(model, "float32", optimizer=ours)
+    assert number(usage.gradients) == tensor_bytes(p.grad for p in module.parameters())
+    per_element, scalars = state_bytes(optimizer)
+    assert number(usage.optimizer_state) == per_element
+    assert scalars <= {"step", "mu_product", "eta", "mu"}  # per tensor, not modelled
+    assert number(usage.optimizer_state) == \
+        OPTIMIZER_STATES[ours] * 4 * number(model.trainable_params)
+
+
+@pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16, torch.float64], ids=str)
+@pytest.mark.parametrize("ours, name", [("momentum", "SGD"), ("adam", "Adam"),
+                                        ("adamw", "AdamW")])
+def test_states_are_kept_in_the_weights_type(dtype, ours, name):
+    model, module, example = NETS["sequence"]()
+    module.to(dtype)
+    options = {"momentum": 0.9} if name == "SGD" else {}
+    optimizer = getattr(torch.optim, name)(module.parameters(), lr=1e-3, **options)
+    one_step(module, example, optimizer)
+    usage = memory(model, dtype, optimizer=ours)
+    assert number(usage.gradients) == tensor_bytes(p.grad for p in module.parameters())
+    assert number(usage.optimizer_state) == state_bytes(optimizer)[0]
+
+
+def test_frozen_layers_have_no_gradients_nor_state():
+    model, module, example = NETS["sequence"]()
+    module.embed.requires_grad_(False)
+    module.lstm.requires_grad_(False)
+    optimizer = torch.optim.AdamW([p for p in module.parameters() if p.requires_grad])
+    one_step(module, example, optimizer)
+    names = [b.name for b in model.layers]
+    frozen = [names[0], next(n for n in names if n.startswith("lstm"))]
+    usage = memory(model, optimizer="adamw", frozen=frozen)
+    assert number(usage.gradients) == tensor_bytes(p.grad for p in module.parameters()
+                                                   if p.grad is not None)
+    assert number(usage.optimizer_state) == state_bytes(optimizer)[0]
+    assert number(usage.weights) == tensor_bytes(module.parameters())
+
+
+def test_mixed_precision_is_sixteen_bytes_per_parameter():
+    """ZeRO §3.1: fp16 weights and gradients, fp32 master weights, momentum and variance."""
+    d, L = dims("d L")
+    block = nn.Sequential(nn.Linear(d, 4 * d), nn.GELU(), nn.Linear(4 * d, d))
+    x = Tensor((1, d))
+    model = Model(x, Repeat(block, L)(x))
+    usage = memory(model, "float16", optimizer="adam", master_dtype="float32")
+    parts = usage.weights + usage.gradients + usage.master_weights + usage.optimizer_state
+    assert sympy.expand(parts - 16 * model.params) == 0
+    assert sympy.expand(usage.master_weights + usage.optimizer_state - 12 * model.params) == 0
+
+
+def test_keras_optimizer_variables():
+    """Keras keeps states for trainable variables only (not batch norm's moving statistics)."""
+    built = keras.Sequential([keras.Input((6, 6, 2)), keras.layers.Conv2D(3, 3),
+                              keras.layers.BatchNormalization(), keras.layers.Flatten(),
+                              keras.layers.Dense(4, trainable=False), keras.layers.Dense(2)])
+    ours = Sequential([layers.Conv2D(3, 3), layers.BatchNormalization(), layers.Flatten(),
+                       layers.Dense(4, trainable=False), layers.Dense(2)], input_shape=(6, 6, 2))
+    for name, optimizer in [("sgd", keras.optimizers.SGD()),
+                            ("momentum", keras.optimizers.SGD(momentum=0.9)),
+                            ("adam", keras.optimizers.Adam()), ("adamw", keras.optimizers.AdamW()),
+                            ("amsgrad", keras.optimizers.Adam(amsgrad=True)),
+                            ("lion", keras.optimizers.Lion()), ("nadam", keras.optimizers.Nadam()),
+                            ("ftrl", keras.optimizers.Ftrl()), ("lamb", keras.optimizers.Lamb())]:
+        optimizer.build(built.trainable_variables)
+        states = sum(math.prod(v.shape) * 4 for v in optimizer.variables if len(v.shape))
+        assert number(memory(ours, optimizer=name).optimizer_state) == states, name
+    assert number(memory(ours).weights) == sum(math.prod(v.shape) * 4 for v in built.weights)
+
+
+# -- activations ------------------------------------------------------------------------------
+
+
+def hooked_outputs(module, example) -> int:
+    """Elements of every leaf module's outputs in one forward pass (tuples: every tensor)."""
+    seen = []
+
+    def hook(_, __, output):
+        stack = [output]
+        while stack:
+            item = stack.pop()
+            if torch.is_tensor(item):
+                seen.append(item.numel())
+            elif isinstance(item, (tuple, list)):
+                stack.extend(item)
+
+    handles = [m.register_forward_hook(hook) for m in module.modules()
+               if not list(m.children()) or isinstance(m, torch.nn.MultiheadAttention)]
+    with torch.no_grad():
+        module.eval()(example)
+    for handle in handles:
+        handle.remove()
+    return sum(seen)
+
+
+@pytest.mark.parametrize("net", NETS)
+def test_activations_are_every_layer_output(net):
+    model, module, example = NETS[net]()
+    usage = memory(model, "bfloat16", optimizer="sgd")
+    assert number(usage.activation_elements) == hooked_outputs(module, example)
+    assert number(usage.activations) == 2 * hooked_outputs(module, example)
+
+
+@given(batch=st.integers(1, 4), d=st.integers(1, 6), depth=st.integers(1, 3),
+       length=st.integers(1, 5))
+def test_activations_of_repeated_and_shared_modules(batch, d, depth, length):
+    """Repeat(nn.Sequential) counts each copy's layers; a module called twice counts twice."""
+    B, T, D, L = dims("B T D L")
+    shared = nn.Linear(D, D)
+    x = Tensor((B, T, D))
+    block = nn.Sequential(nn.Linear(D, 2 * D), nn.ReLU(), nn.Linear(2 * D, D))
+    model = Model(x, shared(Repeat(block, L)(shared(x))))
+    usage = memory(model).subs(B=batch, T=length, D=d, L=depth)
+
+    shared_t = torch.nn.Linear(d, d)
+    stack = torch.nn.Sequential(*(torch.nn.Sequential(
+        torch.nn.Linear(d, 2 * d), torch.nn.ReLU(), torch.nn.Linear(2 * d, d))
+        for _ in range(depth)))
+    module = torch.nn.Sequential(shared_t, stack, shared_t)
+    example = torch.zeros(batch, length, d)
+    assert number(usage.activation_elements) == hooked_outputs(module, example)
+    assert number(usage.weights) == tensor_bytes(shared_t.parameters()) + \
+        tensor_bytes(stack.parameters())
+
+
+def keras_outputs(model, example) -> int:
+    """Elements of every layer's output for one example."""
+    probe = keras.Model(model.inputs, [layer.output for layer in model.layers])
+    return sum(math.prod(out.shape) for out in probe(example))
+
+
+@given(size=st.integers(5, 12), filters=st.integers(1, 6), batch=st.integers(1, 3))
+def test_keras_activations_per_example_and_per_batch(size, filters, batch):
+    H, F = dims("H F")
+    ours = Sequential([layers.Conv2D(F, 3), layers.BatchNormalization(), layers.ReLU(),
+                       layers.MaxPooling2D(), layers.Flatten(), layers.Dense(3)],
+                      input_shape=(H, H, 2))
+    built = _keras_conv(size, filters)
+    example = keras.ops.zeros((1, size, size, 2))
+    per_example = memory(ours).subs(H=size, F=filters)
+    assert number(per_example.activation_elements) == keras_outputs(built, example)
+    batched = memory(ours, "float16", batch=batch).subs(H=size, F=filters)
+    assert number(batched.activations) == 2 * batch * keras_outputs(built, example)
+
+
+_KERAS = {}
+
+
+def _keras_conv(size, filters):
+    """Keras's model for these sizes (built once per size: a build costs time)."""
+    if (size, filters) not in _KERAS:
+        _KERAS[size, filters] = keras.Sequential([
+            keras.Input((size, size, 2)), keras.layers.Conv2D(filters, 3),
+            keras.layers.BatchNormalization(), keras.layers.ReLU(), keras.layers.MaxPooling2D(),
+            keras.layers.Flatten(), keras.layers.Dense(3)])
+    return _KERAS[size, filters]
+
+
+def test_keras_graph_with_several_outputs_counts_each():
+    T, d = dims("T d")
+    x = Input((T, d))
+    out, h, c = layers.LSTM(5, return_state=True, return_sequences=True)(x)
+    model = Model(x, [layers.Dense(2)(out), layers.Concatenate()([h, c])])
+    usage = memory(model).subs(T=4, d=3)
+    # LSTM: sequence 4*5, h 5, c 5; Dense 4*2; Concatenate 10
+    inputs = keras.Input((4, 3))
+    o, hk, ck = keras.layers.LSTM(5, return_state=True, return_sequences=True)(inputs)
+    dense, concat = keras.layers.Dense(2)(o), keras.layers.Concatenate()([hk, ck])
+    probe = keras.Model(inputs, [o, hk, ck, dense, concat])
+    assert number(usage.activation_elements) == \
+        sum(math.prod(t.shape) for t in probe(keras.ops.zeros((1, 4, 3))))
+
+
+# -- KV cache ---------------------------------------------------------------------------------
+
+
+def test_kv_cache_of_attention_layers():
+    B, T, S, d, h, L = dims("B T S d h L")
+    x, memory_in = Tensor((T, B, d)), Tensor((S, B, d))
+    decoder = nn.TransformerDecoderLayer(d, h)
+    model = Model([x, memory_in], decoder(x, memory_in))
+    assert memory(model, "float16").kv_cache == 2 * 2 * d * (B * T + B * S)
+    first, second = (nn.TransformerEncoderLayer(d, h, batch_first=True) for _ in range(2))
+    stack = Model(y := Tensor((B, T, d)), second(first(y)))
+    assert sympy.expand(memory(stack).kv_cache_elements - 2 * 2 * B * T * d) == 0
+    q, source = Input((T, d)), Input((S, d))
+    cross = Model([q, source], layers.MultiHeadAttention(h, 8, value_dim=4)(q, source))
+    assert sympy.expand(memory(cross, batch=B).kv_cache_elements - B * S * h * 12) == 0
+
+
+# -- arguments ----------------------------------------------------------------------------------
+
+
+def test_arguments_are_checked():
+    model, _, _ = NETS["conv"]()
+    with pytest.raises(ArgumentError, match="spell the width"):
+        memory(model, "float")
+    with pytest.raises(ArgumentError, match="unknown dtype"):
+        memory(model, "float12")
+    with pytest.raises(ArgumentError, match="optimizer"):
+        memory(model, optimizer="adamm")
+    with pytest.raises(ArgumentError, match="batch axis"):
+        memory(model, batch=4)
+    with pytest.raises(ArgumentError, match="not both"):
+        memory(model, "float16", bytes_per_element=2)
+    with pytest.raises(ArgumentError, match="frozen"):
+        memory(model, optimizer="adam", frozen=["nothing"])
+    with pytest.raises(ArgumentTypeError, match="Tensor"):
+        memory(nn.Linear(3, 4))
+    half = sympy.Rational(1, 2)
+    float_buffers = model.buffers - 1  # num_batches_tracked stays int64: 8 bytes
+    assert memory(model, bytes_per_element=half).weights == \
+        half * (model.params + float_buffers) + 8
+    assert symparams.memory is memory
