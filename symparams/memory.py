@@ -66,7 +66,8 @@ class LayerMemory:
 
 
 def memory(model, dtype=None, *, optimizer=None, bytes_per_element=None,
-           master_dtype=None, activation_dtype=None, batch=None, frozen=()) -> "Memory":
+           master_dtype=None, activation_dtype=None, batch=None, frozen=(),
+           cached=None) -> "Memory":
     """The memory ``model`` needs, as formulas in its symbols (see :class:`Memory`).
 
     ``dtype`` is the weights' type, ``"float32"`` unless given (a name as numpy
@@ -87,6 +88,10 @@ def memory(model, dtype=None, *, optimizer=None, bytes_per_element=None,
     ``layer.requires_grad_(False)``): they get no gradient and no optimizer
     state, as weights a layer declares non-trainable (Keras's ``trainable=False``,
     batch-norm statistics, PyTorch buffers) get none.
+
+    ``cached`` names the layers whose keys and values are cached, every layer
+    with attention by default. An encoder-decoder generates with its decoder
+    only: ``cached=["decoder_block"]`` for :func:`~symparams.zoo.hf.T5Model`.
 
     ``batch`` multiplies activations and the KV cache of a Keras-style model
     (shapes without the batch axis; per example without it). PyTorch-style
@@ -131,7 +136,8 @@ def memory(model, dtype=None, *, optimizer=None, bytes_per_element=None,
                  for name, (elements, kv) in usage.items())
 
     zero = sympy.Integer(0)
-    frozen = _names(frozen, kinds)
+    frozen = _names(frozen, kinds, "frozen")
+    cached = kinds if cached is None else _names(cached, kinds, "cached")
     trainable = sympy.Add(*(bound.trainable_params for bound in bounds
                             if bound.name not in frozen))
     training = optimizer is not None
@@ -141,7 +147,8 @@ def memory(model, dtype=None, *, optimizer=None, bytes_per_element=None,
         master_weights=_times(trainable, master) if training else zero,
         optimizer_state=_times(trainable, states * (master or size)) if training else zero,
         activation_elements=sympy.Add(*(row.activation_elements for row in rows)),
-        kv_cache_elements=sympy.Add(*(row.kv_cache_elements for row in rows)))
+        kv_cache_elements=sympy.Add(*(row.kv_cache_elements for row in rows
+                                      if row.name in cached)))
     parts["activations"] = _times(parts["activation_elements"], active)
     parts["kv_cache"] = _times(parts["kv_cache_elements"], active)
     kept = ("weights", "gradients", "master_weights", "optimizer_state", "activations") \
@@ -230,14 +237,14 @@ def _times(expr, factor) -> sympy.Expr:
         return sympy.Mul(factor, expr)
 
 
-def _names(frozen, kinds) -> frozenset:
-    """The layer names in ``frozen``, each one of the model's."""
-    names = (frozen,) if isinstance(frozen, str) else tuple(frozen)
+def _names(given, kinds, argument: str) -> frozenset:
+    """The layer names ``given`` (a name or several), each one of the model's."""
+    names = (given,) if isinstance(given, str) else tuple(given)
     unknown = [n for n in names if n not in kinds]
     if unknown:
-        raise ArgumentError(f"memory: `frozen` names layers the model does not have: "
-                            f"{unknown}; its layers are {list(kinds)}", argument="frozen",
-                            value=frozen)
+        raise ArgumentError(f"memory: `{argument}` names layers the model does not have: "
+                            f"{unknown}; its layers are {list(kinds)}", argument=argument,
+                            value=given)
     return frozenset(names)
 
 

@@ -335,6 +335,36 @@ def test_kv_cache_of_attention_layers():
     assert sympy.expand(memory(cross, batch=B).kv_cache_elements - B * S * h * 12) == 0
 
 
+def cache_tensors(output):
+    """Every key and value tensor of a transformers cache (an encoder-decoder's: both parts)."""
+    cache = getattr(output, "cache", None) or output.past_key_values
+    parts = [cache.self_attention_cache, cache.cross_attention_cache] \
+        if hasattr(cache, "cross_attention_cache") else [cache]
+    return [t for part in parts for layer in part.layers for t in (layer.keys, layer.values)]
+
+
+T5_CACHES = [dict(num_layers=2, num_decoder_layers=3, d_model=16, d_kv=4, num_heads=2, d_ff=32),
+             dict(num_layers=1, num_decoder_layers=2, d_model=12, d_kv=5, num_heads=3, d_ff=8)]
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.bfloat16], ids=str)
+@pytest.mark.parametrize("config", T5_CACHES, ids=["2+3 layers", "1+2 layers"])
+def test_t5_decoder_cache_against_transformers(config, dtype):
+    """The decoder's self-attention over T_dec and cross-attention over T_enc, every layer."""
+    import transformers
+
+    from symparams.zoo import hf
+
+    theirs = transformers.T5ForConditionalGeneration(
+        transformers.T5Config(vocab_size=40, **config)).eval().to(dtype)
+    with torch.no_grad():
+        output = theirs(input_ids=torch.zeros(2, 7, dtype=torch.long),
+                        decoder_input_ids=torch.zeros(2, 3, dtype=torch.long), use_cache=True)
+    usage = memory(hf.T5ForConditionalGeneration(vocab_size=40, **config), dtype,
+                   cached=["decoder_block"]).subs(B=2, T_enc=7, T_dec=3)
+    assert number(usage.kv_cache) == tensor_bytes(cache_tensors(output))
+
+
 # -- arguments ----------------------------------------------------------------------------------
 
 
