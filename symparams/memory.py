@@ -127,17 +127,18 @@ def memory(model, dtype=None, *, optimizer=None, bytes_per_element=None,
     bounds = model.layers if isinstance(model, BaseModel) else (model,)
     kinds = {bound.name: bound.class_name for bound in bounds}
     weights = {bound.name: sum_bytes([bound.weights], size) for bound in bounds}
-    usage = {name: (sympy.Integer(0), sympy.Integer(0)) for name in kinds}
+    frozen = _names(frozen, kinds, "frozen")
+    cached = kinds if cached is None else _names(cached, kinds, "cached")
+    zero = sympy.Integer(0)
+    usage = {name: (zero, zero) for name in kinds}
     for name, bound, outer in _calls(model):
         elements, kv = _usage(bound, outer)
+        kv = kv if name in cached else zero
         usage[name] = (usage[name][0] + scale * elements, usage[name][1] + scale * kv)
     rows = tuple(LayerMemory(name, kinds[name], elements, _times(elements, active),
                              weights[name], kv, _times(kv, active))
                  for name, (elements, kv) in usage.items())
 
-    zero = sympy.Integer(0)
-    frozen = _names(frozen, kinds, "frozen")
-    cached = kinds if cached is None else _names(cached, kinds, "cached")
     trainable = sympy.Add(*(bound.trainable_params for bound in bounds
                             if bound.name not in frozen))
     training = optimizer is not None
@@ -147,8 +148,7 @@ def memory(model, dtype=None, *, optimizer=None, bytes_per_element=None,
         master_weights=_times(trainable, master) if training else zero,
         optimizer_state=_times(trainable, states * (master or size)) if training else zero,
         activation_elements=sympy.Add(*(row.activation_elements for row in rows)),
-        kv_cache_elements=sympy.Add(*(row.kv_cache_elements for row in rows
-                                      if row.name in cached)))
+        kv_cache_elements=sympy.Add(*(row.kv_cache_elements for row in rows)))
     parts["activations"] = _times(parts["activation_elements"], active)
     parts["kv_cache"] = _times(parts["kv_cache_elements"], active)
     kept = ("weights", "gradients", "master_weights", "optimizer_state", "activations") \
@@ -210,12 +210,25 @@ class Memory:
         return replace(self, layers=rows,
                        **{key: getattr(self, key).xreplace(swap) for key in self._FORMULAS})
 
-    def __repr__(self) -> str:
+    def __str__(self) -> str:
+        """A table of the layers (bytes of activations, weights, KV cache), then the parts."""
+        from .printing import text
+
         mode = "inference" if self.optimizer is None else f"training with {self.optimizer}"
-        lines = [f"memory of '{self.name}' ({mode}), in bytes:"]
-        lines += [f"  {key}: {getattr(self, key)}" for key in self._FORMULAS
-                  if not key.endswith("_elements")]
+        header = ("Layer (type)", "Activations", "Weights", "KV cache")
+        cells = [(f"{row.name} ({row.class_name})", text(row.activations), text(row.weights),
+                  text(row.kv_cache)) for row in self.layers]
+        widths = [max(len(r[i]) for r in [header] + cells) for i in range(4)]
+        lines = [f'Memory of "{self.name}" ({mode}), in bytes',
+                 "  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip()]
+        lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells]
+        lines += [f" {key.replace('_', ' ').capitalize().replace('Kv', 'KV')}: "
+                  f"{text(getattr(self, key))}"
+                  for key in self._FORMULAS if not key.endswith("_elements")]
         return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return str(self)
 
 
 def sum_bytes(groups, size) -> sympy.Expr:
