@@ -27,7 +27,7 @@ PyTorch-style models carry the batch in their shapes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import sympy
 from sympy.core.parameters import distribute
@@ -154,7 +154,9 @@ def memory(model, dtype=None, *, optimizer=None, bytes_per_element=None,
     kept = ("weights", "gradients", "master_weights", "optimizer_state", "activations") \
         if training else ("weights", "kv_cache")
     parts["total"] = sympy.Add(*(parts[key] for key in kept))
-    return Memory(model.name, optimizer, rows, **parts)
+    symbols = model.free_symbols if isinstance(model, BaseModel) else \
+        model.layer.free_symbols
+    return Memory(model.name, optimizer, rows, **parts, model_symbols=frozenset(symbols))
 
 
 @dataclass(frozen=True)
@@ -189,6 +191,8 @@ class Memory:
     kv_cache_elements: sympy.Expr
     kv_cache: sympy.Expr
     total: sympy.Expr
+    #: The model's symbols: :meth:`subs` takes them all, also those the formulas lost.
+    model_symbols: frozenset = field(default=frozenset(), repr=False)
 
     _FORMULAS = ("weights", "gradients", "master_weights", "optimizer_state",
                  "activation_elements", "activations", "kv_cache_elements", "kv_cache", "total")
@@ -199,7 +203,8 @@ class Memory:
 
         given = dict(mapping or {})
         given.update(values)
-        symbols = set().union(*(getattr(self, key).free_symbols for key in self._FORMULAS))
+        symbols = set(self.model_symbols).union(
+            *(getattr(self, key).free_symbols for key in self._FORMULAS))
         for row in self.layers:
             symbols |= row.weights.free_symbols
         swap = arguments.substitutions(given, symbols, owner=f"memory of '{self.name}'")
