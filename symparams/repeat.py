@@ -40,6 +40,22 @@ def block_parts(block, input_shape):
     return tuple(input_shape), bound.output_shape, bound.weights
 
 
+def block_conditions(block, input_shape) -> tuple[Condition, ...]:
+    """What a block's own layers still require, each meaning led by the layer's name."""
+    if isinstance(block, BaseModel):
+        return tuple(dataclasses.replace(c, meaning=f"'{name}': {c.meaning}")
+                     for name, c in block.conditions)
+    return block.bind(input_shape).conditions
+
+
+def _batch_excluded(block) -> bool:
+    """Whether ``block`` sees shapes without the batch: a layer says; a model, by its inputs."""
+    if isinstance(block, Layer):
+        return block.batch_excluded
+    inputs = getattr(block, "inputs", ())
+    return not (inputs and inputs[0].batched)
+
+
 class Nested(Layer):
     """A model used as a layer: ``outer = Model(x, inner(x))`` counts ``inner`` once.
 
@@ -60,8 +76,7 @@ class Nested(Layer):
     @property
     def batch_excluded(self) -> bool:
         """As the model's inputs: batchless (Keras ``Input``) or whole (PyTorch ``Tensor``)."""
-        inputs = getattr(self.model, "inputs", ())
-        return not (inputs and inputs[0].batched)
+        return _batch_excluded(self.model)
 
     @property
     def free_symbols(self) -> set:
@@ -80,7 +95,8 @@ class Nested(Layer):
                              f"{expected}; received {tuple(input_shape)}")
         return tuple(Condition.equal(a, b, f"the input must have model '{self.model.name}''s "
                                            "input shape")
-                     for a, b in zip(expected, input_shape))
+                     for a, b in zip(expected, input_shape)) + \
+            block_conditions(self.model, input_shape)
 
     def declare_weights(self, input_shape):
         return block_parts(self.model, input_shape)[2]
@@ -110,6 +126,11 @@ class Repeat(Layer):
         return f"{inner} × {self.L}"
 
     @property
+    def batch_excluded(self) -> bool:
+        """As its block: a PyTorch-style block keeps whole shapes, batch included."""
+        return _batch_excluded(self.block)
+
+    @property
     def free_symbols(self) -> set:
         return set(self.block.free_symbols) | self.L.free_symbols
 
@@ -128,7 +149,7 @@ class Repeat(Layer):
         conditions += [Condition.equal(a, b, "a repeated block's output shape must equal its "
                                              "input shape")
                        for a, b in zip(block_in, block_out)]
-        return tuple(conditions)
+        return tuple(conditions) + block_conditions(self.block, input_shape)
 
     def declare_weights(self, input_shape):
         copies = Axis(label("L"), self.L)
