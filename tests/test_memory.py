@@ -321,18 +321,48 @@ def test_keras_graph_with_several_outputs_counts_each():
 # -- KV cache ---------------------------------------------------------------------------------
 
 
-def test_kv_cache_of_attention_layers():
-    B, T, S, d, h, L = dims("B T S d h L")
-    x, memory_in = Tensor((T, B, d)), Tensor((S, B, d))
-    decoder = nn.TransformerDecoderLayer(d, h)
-    model = Model([x, memory_in], decoder(x, memory_in))
-    assert memory(model, "float16").kv_cache == 2 * 2 * d * (B * T + B * S)
-    first, second = (nn.TransformerEncoderLayer(d, h, batch_first=True) for _ in range(2))
-    stack = Model(y := Tensor((B, T, d)), second(first(y)))
-    assert sympy.expand(memory(stack).kv_cache_elements - 2 * 2 * B * T * d) == 0
-    q, source = Input((T, d)), Input((S, d))
-    cross = Model([q, source], layers.MultiHeadAttention(h, 8, value_dim=4)(q, source))
-    assert sympy.expand(memory(cross, batch=B).kv_cache_elements - B * S * h * 12) == 0
+def torch_keys_and_values(attention, key, value) -> int:
+    """Elements of the keys and values torch's MultiheadAttention projects (its in-projection)."""
+    _, k, v = torch.nn.functional._in_projection_packed(key, key, value, attention.in_proj_weight,
+                                                        attention.in_proj_bias)
+    return k.numel() + v.numel()
+
+
+@given(batch=st.integers(1, 3), target=st.integers(1, 6), source=st.integers(1, 6),
+       heads=st.integers(1, 3), width=st.integers(1, 3))
+def test_kv_cache_of_torch_attention_layers(batch, target, source, heads, width):
+    """Self-attention over the target and (a decoder layer's) cross-attention over the memory."""
+    B, T, S, h, e = dims("B T S h e")
+    d = h * e
+    x, context = Tensor((T, B, d)), Tensor((S, B, d))
+    ours = memory(Model([x, context], nn.TransformerDecoderLayer(d, h)(x, context)), "float16")
+    encoder = memory(Model(y := Tensor((B, T, d)), nn.TransformerEncoderLayer(
+        d, h, batch_first=True)(y)))
+    sizes = dict(B=batch, T=target, S=source, h=heads, e=width)
+
+    layer = torch.nn.TransformerDecoderLayer(heads * width, heads)
+    tgt = torch.zeros(target, batch, heads * width)
+    memory_t = torch.zeros(source, batch, heads * width)
+    with torch.no_grad():
+        elements = torch_keys_and_values(layer.self_attn, tgt, tgt) + \
+            torch_keys_and_values(layer.multihead_attn, memory_t, memory_t)
+        self_only = torch_keys_and_values(layer.self_attn, tgt, tgt)
+    assert number(ours.subs(**sizes).kv_cache) == 2 * elements
+    del sizes["S"]
+    assert number(encoder.subs(**sizes).kv_cache_elements) == self_only
+
+
+@pytest.mark.parametrize("key_dim, value_dim, heads", [(8, 4, 2), (3, None, 5)])
+def test_kv_cache_of_keras_attention(key_dim, value_dim, heads):
+    """The tensors Keras's own key and value projections make, per example."""
+    q, source = Input((4, 6)), Input((7, 5))
+    ours = Model([q, source], layers.MultiHeadAttention(heads, key_dim, value_dim)(q, source))
+    theirs = keras.layers.MultiHeadAttention(heads, key_dim, value_dim)
+    query_t, source_t = keras.ops.zeros((3, 4, 6)), keras.ops.zeros((3, 7, 5))
+    theirs(query_t, source_t)
+    projected = theirs._key_dense(source_t), theirs._value_dense(source_t)
+    assert number(memory(ours, batch=3).kv_cache_elements) == \
+        sum(math.prod(t.shape) for t in projected)
 
 
 def cache_tensors(output):
@@ -363,6 +393,50 @@ def test_t5_decoder_cache_against_transformers(config, dtype):
     usage = memory(hf.T5ForConditionalGeneration(vocab_size=40, **config), dtype,
                    cached=["decoder_block"]).subs(B=2, T_enc=7, T_dec=3)
     assert number(usage.kv_cache) == tensor_bytes(cache_tensors(output))
+
+
+DECODERS = [
+    ("GPT2LMHeadModel", "GPT2Config", dict(n_layer=3, n_embd=16, n_head=2, vocab_size=50,
+                                           n_positions=32)),
+    ("GPT2LMHeadModel", "GPT2Config", dict(n_layer=2, n_embd=12, n_head=3, vocab_size=30,
+                                           n_positions=16, add_cross_attention=True)),
+    ("LlamaForCausalLM", "LlamaConfig", dict(num_hidden_layers=2, hidden_size=32,
+                                             num_attention_heads=4, num_key_value_heads=2,
+                                             intermediate_size=64, vocab_size=100)),
+    ("LlamaForCausalLM", "LlamaConfig", dict(num_hidden_layers=3, hidden_size=24,
+                                             num_attention_heads=4, num_key_value_heads=1,
+                                             head_dim=10, intermediate_size=40, vocab_size=60)),
+    ("MistralForCausalLM", "MistralConfig", dict(num_hidden_layers=2, hidden_size=48,
+                                                 num_attention_heads=6, num_key_value_heads=3,
+                                                 intermediate_size=20, vocab_size=70)),
+]
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.bfloat16], ids=str)
+@pytest.mark.parametrize("name, config_name, config", DECODERS,
+                         ids=[f"{d[0]}-{i}" for i, d in enumerate(DECODERS)])
+def test_decoder_cache_and_weights_against_transformers(name, config_name, config, dtype):
+    """``past_key_values`` after a forward pass with ``use_cache=True``: 2·L·kv_heads·head_dim·B·T.
+
+    GPT-2 with cross-attention also caches keys and values over the encoder's S positions.
+    """
+    import transformers
+
+    from symparams.zoo import hf
+
+    theirs = getattr(transformers, name)(getattr(transformers, config_name)(**config))
+    theirs = theirs.eval().to(dtype)
+    inputs = {"input_ids": torch.zeros(2, 5, dtype=torch.long)}
+    sizes = dict(B=2, T=5)
+    if config.get("add_cross_attention"):
+        inputs["encoder_hidden_states"] = torch.zeros(2, 7, config["n_embd"], dtype=dtype)
+        sizes["S"] = 7
+    with torch.no_grad():
+        output = theirs(**inputs, use_cache=True)
+    usage = memory(getattr(hf, name)(**config), dtype).subs(**sizes)
+    assert number(usage.kv_cache) == tensor_bytes(cache_tensors(output))
+    assert number(usage.weights) == tensor_bytes(theirs.parameters()) + \
+        tensor_bytes(theirs.buffers())
 
 
 # -- arguments ----------------------------------------------------------------------------------
