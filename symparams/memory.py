@@ -308,7 +308,7 @@ def _calls(model):
     from .model import BaseModel
 
     if not isinstance(model, BaseModel):
-        return [(model.name, model, 1)]
+        return [(model.name, model, _outer_batch(model))]
     nodes = getattr(model, "_nodes", None)
     if nodes is None:  # a Sequential: each layer called once
         return [(bound.name, bound, 1) for bound in model.layers]
@@ -317,6 +317,22 @@ def _calls(model):
              node.inputs[0].shape[0] if node.layer.batch_excluded and node.inputs[0].batched
              else 1)
             for node in nodes]
+
+
+def _outer_batch(bound):
+    """The batch of a bound Keras-style container whose shapes gained a batch axis, else 1.
+
+    A model calls it with its own tensors' shapes; a bound layer alone shows it
+    in its rank: one axis more than the model inside expects.
+    """
+    from .model import BaseModel
+
+    inner = getattr(bound.layer, "model", None) or getattr(bound.layer, "block", None)
+    if not (bound.layer.batch_excluded and isinstance(inner, BaseModel)):
+        return 1
+    shape = bound.input_shape[0] if bound.layer.multiple_inputs else bound.input_shape
+    expected = inner.input_shape[0] if isinstance(inner.input_shape, list) else inner.input_shape
+    return shape[0] if len(shape) == len(expected) + 1 else 1
 
 
 def _model_usage(model):

@@ -270,6 +270,25 @@ def test_activations_of_repeated_and_shared_modules(batch, d, depth, length):
         tensor_bytes(stack.parameters())
 
 
+@given(batch=st.integers(1, 3), length=st.integers(1, 4), d=st.integers(1, 5))
+def test_keras_model_inside_a_pytorch_style_model(batch, length, d):
+    """A Keras-style model (per example) called on whole tensors counts once per example."""
+    T, D, B = dims("T D B")
+    x = Input((T, D))
+    inner = Model(x, layers.Dense(D)(layers.Dense(2 * D, activation="relu")(x)), name="mlp")
+    whole = Tensor((B, T, D))
+    outer = Model(whole, nn.LayerNorm(D)(inner(whole)))
+    usage = memory(outer).subs(B=batch, T=length, D=d)
+    hidden = torch.nn.Sequential(torch.nn.Linear(d, 2 * d), torch.nn.ReLU())
+    module = torch.nn.Sequential(hidden[0], torch.nn.Linear(2 * d, d), torch.nn.LayerNorm(d))
+    # Keras's Dense(activation="relu") is one layer: one output for the linear map and relu
+    assert number(usage.activation_elements) == hooked_outputs(module, torch.zeros(
+        batch, length, d))
+    assert [row.name for row in usage.layers] == ["mlp", "layer_norm"]
+    assert number(memory(outer.layers[0]).subs(B=batch, T=length, D=d).activation_elements) == \
+        batch * length * 3 * d
+
+
 def keras_outputs(model, example) -> int:
     """Elements of every layer's output for one example."""
     probe = keras.Model(model.inputs, [layer.output for layer in model.layers])
