@@ -65,16 +65,17 @@ class LayerMemory:
     kv_cache: sympy.Expr
 
 
-def memory(model, dtype=None, *, optimizer=None, bytes_per_element=None,
-           master_dtype=None, activation_dtype=None, batch=None, frozen=(),
+def memory(model, dtype=None, *, optimizer=None, bytes_per_element=None, master_dtype=None,
+           gradient_dtype=None, activation_dtype=None, batch=None, frozen=(),
            cached=None) -> "Memory":
     """The memory ``model`` needs, as formulas in its symbols (see :class:`Memory`).
 
     ``dtype`` is the weights' type, ``"float32"`` unless given (a name as numpy
     and torch spell it: ``"float32"``, ``"bfloat16"``, ``"int8"``, ..., or a torch
     or numpy dtype), or give ``bytes_per_element`` instead (``sympy.Rational(1, 2)``
-    for 4-bit weights). Gradients have the weights' type; activations and the KV
-    cache too unless ``activation_dtype`` says otherwise.
+    for 4-bit weights). Gradients have the weights' type unless ``gradient_dtype``
+    says otherwise (Megatron-LM accumulates float32 gradients for bfloat16
+    weights); activations and the KV cache too, unless ``activation_dtype`` does.
 
     ``optimizer`` makes it training: a name in :data:`OPTIMIZER_STATES`
     (``"sgd"``, ``"momentum"``, ``"adam"``, ``"adamw"``, ...) or the number of
@@ -120,8 +121,9 @@ def memory(model, dtype=None, *, optimizer=None, bytes_per_element=None,
     size = resolve_bytes(dtype, bytes_per_element, owner="memory", argument="dtype")
     states = _states(optimizer)
     master = 0 if master_dtype is None else element_bytes(master_dtype, argument="master_dtype")
-    active = size if activation_dtype is None else \
-        element_bytes(activation_dtype, argument="activation_dtype")
+    active, gradient = (size if given is None else element_bytes(given, argument=argument)
+                        for given, argument in ((activation_dtype, "activation_dtype"),
+                                                (gradient_dtype, "gradient_dtype")))
     scale = _batch(model, batch)
 
     bounds = model.layers if isinstance(model, BaseModel) else (model,)
@@ -144,7 +146,7 @@ def memory(model, dtype=None, *, optimizer=None, bytes_per_element=None,
     training = optimizer is not None
     parts = dict(
         weights=sum_bytes([bound.weights for bound in bounds], size),
-        gradients=_times(trainable, size) if training else zero,
+        gradients=_times(trainable, gradient) if training else zero,
         master_weights=_times(trainable, master) if training else zero,
         optimizer_state=_times(trainable, states * (master or size)) if training else zero,
         activation_elements=sympy.Add(*(row.activation_elements for row in rows)),
@@ -165,7 +167,8 @@ class Memory:
 
     - ``weights``: every weight and buffer (trainable or not), in ``dtype``;
       buffers of a fixed type (torch's ``num_batches_tracked``, int64) in theirs.
-    - ``gradients``: one per trainable entry, in ``dtype`` (0 for inference).
+    - ``gradients``: one per trainable entry, in ``gradient_dtype`` (default
+      ``dtype``; 0 for inference).
     - ``master_weights``: the trainable entries again, in ``master_dtype`` (0 without).
     - ``optimizer_state``: the optimizer's states per trainable entry, in
       ``master_dtype`` if given, else ``dtype``.
@@ -227,13 +230,16 @@ class Memory:
         lines = [f'Memory of "{self.name}" ({mode}), in bytes',
                  "  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip()]
         lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells]
-        lines += [f" {key.replace('_', ' ').capitalize().replace('Kv', 'KV')}: "
+        lines += [f" {_LABELS.get(key, key.replace('_', ' ').capitalize())}: "
                   f"{text(getattr(self, key))}"
                   for key in self._FORMULAS if not key.endswith("_elements")]
         return "\n".join(lines)
 
     def __repr__(self) -> str:
         return str(self)
+
+
+_LABELS = {"kv_cache": "KV cache"}
 
 
 def sum_bytes(groups, size) -> sympy.Expr:

@@ -194,6 +194,9 @@ def test_mixed_precision_is_sixteen_bytes_per_parameter():
     parts = usage.weights + usage.gradients + usage.master_weights + usage.optimizer_state
     assert sympy.expand(parts - 16 * model.params) == 0
     assert sympy.expand(usage.master_weights + usage.optimizer_state - 12 * model.params) == 0
+    megatron = memory(model, "bfloat16", optimizer="adam", master_dtype="float32",
+                      gradient_dtype="float32")
+    assert sympy.expand(megatron.total - megatron.activations - 18 * model.params) == 0
 
 
 def test_keras_optimizer_variables():
