@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 
 import keras
+import numpy
 import pytest
 import sympy
 import torch
@@ -19,6 +20,7 @@ from hypothesis import given, strategies as st
 
 import symparams
 from symparams import Input, Model, Repeat, Sequential, Tensor, dims, layers, memory, nn
+from symparams.dtypes import element_bytes
 from symparams.errors import ArgumentError, ArgumentTypeError
 from symparams.memory import OPTIMIZER_STATES
 
@@ -197,6 +199,56 @@ def test_mixed_precision_is_sixteen_bytes_per_parameter():
     megatron = memory(model, "bfloat16", optimizer="adam", master_dtype="float32",
                       gradient_dtype="float32")
     assert sympy.expand(megatron.total - megatron.activations - 18 * model.params) == 0
+
+
+@given(channels=st.integers(1, 3), filters=st.integers(1, 4), kernel=st.integers(1, 3),
+       bias=st.booleans(), affine=st.booleans(), classes=st.integers(1, 4),
+       dtype=st.sampled_from([torch.float32, torch.float64, torch.bfloat16]),
+       optimizer=st.sampled_from(TORCH_OPTIMIZERS[:5]))
+def test_drawn_networks_after_one_step(channels, filters, kernel, bias, affine, classes, dtype,
+                                       optimizer):
+    """Weights, gradients and states of drawn conv networks, in drawn types, after a step."""
+    ours_name, name, options = optimizer
+    size = 5
+    parts = [both("Conv2d", channels, filters, kernel, bias=bias),
+             both("BatchNorm2d", filters, affine=affine), both("Flatten"),
+             both("Linear", filters * (size - kernel + 1) ** 2, classes, bias=bias)]
+    x = Tensor((2, channels, size, size))
+    y = x
+    for ours, _ in parts:
+        y = ours(y)
+    module = torch.nn.Sequential(*(theirs for _, theirs in parts)).to(dtype)
+    step = getattr(torch.optim, name)(module.parameters(), lr=1e-3, **options)
+    one_step(module, torch.zeros(2, channels, size, size, dtype=dtype), step)
+    usage = memory(Model(x, y), dtype, optimizer=ours_name)
+    assert number(usage.weights) == tensor_bytes(module.parameters()) + \
+        tensor_bytes(module.buffers())
+    assert number(usage.gradients) == tensor_bytes(p.grad for p in module.parameters())
+    assert number(usage.optimizer_state) == state_bytes(step)[0]
+
+
+def test_keras_lora_trains_only_its_low_rank_weights():
+    built = keras.Sequential([keras.Input((7,)), keras.layers.Dense(5, lora_rank=2)])
+    ours = Sequential([layers.Dense(5, lora_rank=2)], input_shape=(7,))
+    optimizer = keras.optimizers.Adam()
+    optimizer.build(built.trainable_variables)
+    usage = memory(ours, optimizer="adam")
+    assert number(usage.optimizer_state) == \
+        sum(math.prod(v.shape) * 4 for v in optimizer.variables if len(v.shape))
+    assert number(usage.gradients) == sum(math.prod(v.shape) * 4
+                                          for v in built.trainable_variables)
+
+
+def test_dtype_names_and_objects():
+    for dtype in (torch.float64, torch.float32, torch.float16, torch.bfloat16, torch.int8,
+                  torch.uint8, torch.int16, torch.int32, torch.int64, torch.bool,
+                  torch.complex64, torch.complex128, torch.float8_e4m3fn, torch.float8_e5m2):
+        name = str(dtype).removeprefix("torch.")
+        assert element_bytes(dtype) == element_bytes(name) == dtype.itemsize
+        if hasattr(numpy, name):
+            assert element_bytes(getattr(numpy, name)) == element_bytes(numpy.dtype(name)) == \
+                numpy.dtype(name).itemsize
+    assert element_bytes("half") == 2 and element_bytes("double") == 8
 
 
 def test_keras_optimizer_variables():
