@@ -238,6 +238,36 @@ class Memory:
     def __repr__(self) -> str:
         return str(self)
 
+    def to_markdown(self) -> str:
+        """The same table in Markdown, formulas as inline math (``$...$``); parts that are 0
+        are left out. An inference total leaves the activations out (see :class:`Memory`).
+
+        >>> from symparams import Sequential, dims, layers
+        >>> n = dims("n")
+        >>> print(Sequential([layers.Dense(n)], input_shape=(8,)).memory().to_markdown())
+        | Layer (type) | Activations | Weights | KV cache |
+        | :-- | --: | --: | --: |
+        | `dense` (Dense) | $4 n$ | $36 n$ | $0$ |
+        | **Weights** | | $36 n$ | |
+        | **Activations** | | $4 n$ | |
+        | **Total** (inference) | | $36 n$ | |
+        """
+        from .printing import latex
+
+        def math(expr):
+            return "$" + latex(expr).replace("|", r"\|") + "$"
+
+        mode = "inference" if self.optimizer is None else f"training with {self.optimizer}"
+        lines = ["| Layer (type) | Activations | Weights | KV cache |", "| :-- | --: | --: | --: |"]
+        lines += [f"| `{row.name}` ({row.class_name}) | {math(row.activations)} | "
+                  f"{math(row.weights)} | {math(row.kv_cache)} |" for row in self.layers]
+        parts = [key for key in self._FORMULAS[:-1]
+                 if not key.endswith("_elements") and getattr(self, key) != 0]
+        lines += [f"| **{_LABELS.get(key, key.replace('_', ' ').capitalize())}** | | "
+                  f"{math(getattr(self, key))} | |" for key in parts]
+        lines.append(f"| **Total** ({mode}) | | {math(self.total)} | |")
+        return "\n".join(lines)
+
 
 _LABELS = {"kv_cache": "KV cache"}
 
