@@ -85,8 +85,8 @@ def memory(model, dtype=None, *, optimizer=None, bytes_per_element=None, master_
     precision: ``dtype="float16", master_dtype="float32", optimizer="adam"`` is
     2 + 2 + 4 + 4 + 4 = 16 bytes per parameter, the accounting of ZeRO, §3.1).
 
-    ``frozen`` names layers whose weights are not trained (PyTorch's
-    ``layer.requires_grad_(False)``): they get no gradient and no optimizer
+    ``frozen`` names layers (as ``model.layers`` names them) whose weights are not
+    trained (PyTorch's ``layer.requires_grad_(False)``): they get no gradient and no optimizer
     state, as weights a layer declares non-trainable (Keras's ``trainable=False``,
     batch-norm statistics, PyTorch buffers) get none.
 
