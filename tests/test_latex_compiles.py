@@ -45,6 +45,7 @@ def test_summaries_and_explanations_compile(tmp_path):
     parts = [zoo.ResNet50(include_top=False, input_shape=(H, W, 3)).summary().to_latex(),
              torchvision.resnet50().summary().to_latex(),
              hf.BertForMaskedLM().summary().to_latex(),
+             hf.LlamaForCausalLM(num_hidden_layers=dims("L")).summary().to_latex(),
              gpt2().summary().to_latex(),
              reference_cnn().explain().to_latex()]
     compile_latex("\n\n\\clearpage\n".join(parts), tmp_path)
