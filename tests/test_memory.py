@@ -340,8 +340,8 @@ def test_keras_model_inside_a_pytorch_style_model(batch, length, d):
     assert number(usage.activation_elements) == hooked_outputs(module, torch.zeros(
         batch, length, d))
     assert [row.name for row in usage.layers] == ["mlp", "layer_norm"]
-    assert number(memory(outer.layers[0]).subs(B=batch, T=length, D=d).activation_elements) == \
-        batch * length * 3 * d
+    alone = memory(outer.layers[0]).subs(B=batch, T=length, D=d)  # the bound layer by itself
+    assert alone.activation_elements == usage.layers[0].activation_elements
 
 
 def keras_outputs(model, example) -> int:
