@@ -377,6 +377,23 @@ def _keras_conv(size, filters):
     return _KERAS[size, filters]
 
 
+@given(length=st.integers(1, 5), d=st.integers(1, 4), batch=st.integers(1, 3))
+def test_keras_shared_layer_counts_every_call(length, d, batch):
+    T, D = dims("T D")
+    x = Input((T, D))
+    shared = layers.Dense(D)
+    once = shared(x)
+    model = Model(x, layers.Add()([once, shared(once)]))
+    usage = memory(model, batch=batch).subs(T=length, D=d)
+    inputs = keras.Input((length, d))
+    dense = keras.layers.Dense(d)
+    first = dense(inputs)
+    second = dense(first)
+    probe = keras.Model(inputs, [first, second, keras.layers.Add()([first, second])])
+    outputs = probe(keras.ops.zeros((batch, length, d)))
+    assert number(usage.activation_elements) == sum(math.prod(t.shape) for t in outputs)
+
+
 def test_keras_graph_with_several_outputs_counts_each():
     T, d = dims("T d")
     x = Input((T, d))
