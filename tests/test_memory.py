@@ -16,7 +16,7 @@ import numpy
 import pytest
 import sympy
 import torch
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 import symparams
 from symparams import Input, Model, Repeat, Sequential, Tensor, dims, layers, memory, nn
@@ -201,6 +201,7 @@ def test_mixed_precision_is_sixteen_bytes_per_parameter():
     assert sympy.expand(megatron.total - megatron.activations - 18 * model.params) == 0
 
 
+@settings(max_examples=30)
 @given(channels=st.integers(1, 3), filters=st.integers(1, 4), kernel=st.integers(1, 3),
        bias=st.booleans(), affine=st.booleans(), classes=st.integers(1, 4),
        dtype=st.sampled_from([torch.float32, torch.float64, torch.bfloat16]),
@@ -350,7 +351,8 @@ def keras_outputs(model, example) -> int:
     return sum(math.prod(out.shape) for out in probe(example))
 
 
-@given(size=st.integers(5, 12), filters=st.integers(1, 6), batch=st.integers(1, 3))
+@settings(max_examples=12)  # a Keras build per size: a few sizes, every batch
+@given(size=st.integers(5, 8), filters=st.integers(1, 3), batch=st.integers(1, 3))
 def test_keras_activations_per_example_and_per_batch(size, filters, batch):
     H, F = dims("H F")
     ours = Sequential([layers.Conv2D(F, 3), layers.BatchNormalization(), layers.ReLU(),
