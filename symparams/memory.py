@@ -32,8 +32,13 @@ from dataclasses import dataclass, field, replace
 import sympy
 from sympy.core.parameters import distribute
 
-from .errors import ArgumentError, ArgumentTypeError
+from . import arguments
+from .calls import call_usage, layer_calls
 from .dtypes import element_bytes, resolve_bytes
+from .errors import ArgumentError, ArgumentTypeError
+from .layers.base import BoundLayer
+from .model import BaseModel
+from .printing import latex, text
 from .weights import count
 
 __all__ = ["OPTIMIZER_STATES", "LayerMemory", "Memory", "memory"]
@@ -108,9 +113,6 @@ def memory(model, dtype=None, *, optimizer=None, bytes_per_element=None, master_
     >>> usage.master_weights, usage.activations
     (4*(4*d*(d + 1) + d*(4*d + 1)), 18*B*T*d)
     """
-    from .layers.base import BoundLayer
-    from .model import BaseModel
-
     if not isinstance(model, (BaseModel, BoundLayer)):
         hint = " (call a module on a symparams.Tensor and build a Model)" if \
             hasattr(model, "module_weights") else ""
@@ -133,8 +135,8 @@ def memory(model, dtype=None, *, optimizer=None, bytes_per_element=None, master_
     cached = kinds if cached is None else _names(cached, kinds, "cached")
     zero = sympy.Integer(0)
     usage = {name: (zero, zero) for name in kinds}
-    for name, bound, outer in _calls(model):
-        elements, kv = _usage(bound, outer)
+    for name, bound, outer in layer_calls(model):
+        elements, kv = call_usage(bound, outer)
         kv = kv if name in cached else zero
         usage[name] = (usage[name][0] + scale * elements, usage[name][1] + scale * kv)
     rows = tuple(LayerMemory(name, kinds[name], elements, _times(elements, active),
@@ -202,8 +204,6 @@ class Memory:
 
     def subs(self, mapping=None, /, **values) -> "Memory":
         """Every formula with symbols replaced (by symbol or by name), rows included."""
-        from . import arguments
-
         given = dict(mapping or {})
         given.update(values)
         symbols = set(self.model_symbols).union(
@@ -220,8 +220,6 @@ class Memory:
 
     def __str__(self) -> str:
         """A table of the layers (bytes of activations, weights, KV cache), then the parts."""
-        from .printing import text
-
         mode = "inference" if self.optimizer is None else f"training with {self.optimizer}"
         header = ("Layer (type)", "Activations", "Weights", "KV cache")
         cells = [(f"{row.name} ({row.class_name})", text(row.activations), text(row.weights),
@@ -252,8 +250,6 @@ class Memory:
         | **Activations** | | $4 n$ | |
         | **Total** (inference) | | $36 n$ | |
         """
-        from .printing import latex
-
         def math(expr):
             return "$" + latex(expr).replace("|", r"\|") + "$"
 
@@ -319,9 +315,6 @@ def _batch(model, batch):
     """The factor for activations: ``batch`` for a model without a batch axis, else 1."""
     if batch is None:
         return sympy.Integer(1)
-    from . import arguments
-    from .model import BaseModel
-
     if isinstance(model, BaseModel):
         inputs = getattr(model, "inputs", None)
         batched = inputs[0].batched if inputs else \
@@ -333,87 +326,3 @@ def _batch(model, batch):
                             "substitute its symbol instead of passing `batch`. "
                             f"Received: batch={batch!r}", argument="batch", value=batch)
     return arguments.size(batch, owner="memory", argument="batch")
-
-
-def _calls(model):
-    """``(layer name, bound, batch factor)`` for every call of a layer in ``model``.
-
-    The factor is the batch size where a Keras layer (shapes without the batch)
-    was called on PyTorch-style tensors: its inner layers see shapes per example.
-    """
-    from .model import BaseModel
-
-    if not isinstance(model, BaseModel):
-        return [(model.name, model, _outer_batch(model))]
-    nodes = getattr(model, "_nodes", None)
-    if nodes is None:  # a Sequential: each layer called once
-        return [(bound.name, bound, 1) for bound in model.layers]
-    names = {bound.layer: bound.name for bound in model.layers}
-    return [(names[node.layer], node.bound,
-             node.inputs[0].shape[0] if node.layer.batch_excluded and node.inputs[0].batched
-             else 1)
-            for node in nodes]
-
-
-def _outer_batch(bound):
-    """The batch of a bound Keras-style container whose shapes gained a batch axis, else 1.
-
-    A model calls it with its own tensors' shapes; a bound layer alone shows it
-    in its rank: one axis more than the model inside expects.
-    """
-    from .model import BaseModel
-
-    inner = getattr(bound.layer, "model", None) or getattr(bound.layer, "block", None)
-    if not (bound.layer.batch_excluded and isinstance(inner, BaseModel)):
-        return 1
-    shape = bound.input_shape[0] if bound.layer.multiple_inputs else bound.input_shape
-    expected = inner.input_shape[0] if isinstance(inner.input_shape, list) else inner.input_shape
-    return shape[0] if len(shape) == len(expected) + 1 else 1
-
-
-def _model_usage(model):
-    elements, kv = sympy.Integer(0), sympy.Integer(0)
-    for _, bound, outer in _calls(model):
-        e, k = _usage(bound, outer)
-        elements, kv = elements + e, kv + k
-    return elements, kv
-
-
-def _usage(bound, outer=1):
-    """``(activation elements, KV-cache elements)`` of one call of a layer."""
-    inner = _container_usage(bound, outer)
-    if inner is not None:
-        return inner
-    outputs = bound.output_shape if isinstance(bound.output_shape, list) else \
-        [bound.output_shape]
-    elements = sympy.Add(*(sympy.Mul(*shape) for shape in outputs))
-    cache = getattr(bound.layer, "kv_cache_elements", None)
-    return elements, (cache(bound.input_shape) if cache else sympy.Integer(0))
-
-
-def _container_usage(bound, outer):
-    """A container's usage from the layers inside it, or None for a plain layer."""
-    from .nn.container import Sequential as TorchSequential
-    from .repeat import Nested, Repeat
-
-    layer = bound.layer
-    if not isinstance(layer, (Nested, Repeat, TorchSequential)):
-        return None
-    shape = bound.input_shape
-    if outer != 1:  # the layer sees shapes per example
-        shape = tuple(s[1:] for s in shape) if layer.multiple_inputs else shape[1:]
-    if isinstance(layer, Nested):
-        elements, kv = _model_usage(layer.model)
-    elif isinstance(layer, Repeat):
-        from .model import BaseModel
-        block = layer.block
-        elements, kv = _model_usage(block) if isinstance(block, BaseModel) else \
-            _usage(block.bind(shape))
-        elements, kv = layer.L * elements, layer.L * kv
-    else:
-        elements, kv = sympy.Integer(0), sympy.Integer(0)
-        for module in layer.modules:
-            inner = module.bind(shape)
-            e, k = _usage(inner)
-            elements, kv, shape = elements + e, kv + k, inner.output_shape
-    return outer * elements, outer * kv
