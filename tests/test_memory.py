@@ -253,12 +253,15 @@ def test_dtype_names_and_objects():
 
 
 def test_keras_optimizer_variables():
-    """Keras keeps states for trainable variables only (not batch norm's moving statistics)."""
-    built = keras.Sequential([keras.Input((6, 6, 2)), keras.layers.Conv2D(3, 3),
-                              keras.layers.BatchNormalization(), keras.layers.Flatten(),
-                              keras.layers.Dense(4, trainable=False), keras.layers.Dense(2)])
-    ours = Sequential([layers.Conv2D(3, 3), layers.BatchNormalization(), layers.Flatten(),
-                       layers.Dense(4, trainable=False), layers.Dense(2)], input_shape=(6, 6, 2))
+    """Keras keeps states for trainable variables only (not batch norm's moving statistics,
+    nor Normalization's statistics and its int32 count)."""
+    built = keras.Sequential([keras.Input((6, 6, 2)), keras.layers.Normalization(),
+                              keras.layers.Conv2D(3, 3), keras.layers.BatchNormalization(),
+                              keras.layers.Flatten(), keras.layers.Dense(4, trainable=False),
+                              keras.layers.Dense(2)])
+    ours = Sequential([layers.Normalization(), layers.Conv2D(3, 3), layers.BatchNormalization(),
+                       layers.Flatten(), layers.Dense(4, trainable=False), layers.Dense(2)],
+                      input_shape=(6, 6, 2))
     for name, optimizer in [("sgd", keras.optimizers.SGD()),
                             ("momentum", keras.optimizers.SGD(momentum=0.9)),
                             ("adam", keras.optimizers.Adam()), ("adamw", keras.optimizers.AdamW()),
@@ -268,7 +271,8 @@ def test_keras_optimizer_variables():
         optimizer.build(built.trainable_variables)
         states = sum(math.prod(v.shape) * 4 for v in optimizer.variables if len(v.shape))
         assert number(memory(ours, optimizer=name).optimizer_state) == states, name
-    assert number(memory(ours).weights) == sum(math.prod(v.shape) * 4 for v in built.weights)
+    assert number(memory(ours).weights) == \
+        sum(math.prod(v.shape) * element_bytes(v.dtype) for v in built.weights)
 
 
 # -- activations ------------------------------------------------------------------------------
