@@ -536,6 +536,35 @@ def test_decoder_cache_and_weights_against_transformers(name, config_name, confi
         tensor_bytes(theirs.buffers())
 
 
+ENCODERS = [
+    ("BertModel", "BertConfig", dict(vocab_size=40, hidden_size=8, num_hidden_layers=2,
+                                     num_attention_heads=2, intermediate_size=12,
+                                     max_position_embeddings=20)),
+    ("RobertaModel", "RobertaConfig", dict(vocab_size=53, hidden_size=10, num_hidden_layers=2,
+                                           num_attention_heads=5, intermediate_size=11,
+                                           max_position_embeddings=23, pad_token_id=4)),
+    ("DistilBertModel", "DistilBertConfig", dict(vocab_size=61, dim=16, n_heads=4, n_layers=2,
+                                                 hidden_dim=40, max_position_embeddings=33)),
+    ("T5Model", "T5Config", dict(vocab_size=50, d_model=10, d_kv=7, num_heads=3, d_ff=13,
+                                 num_layers=2, num_decoder_layers=3)),
+]
+
+
+@pytest.mark.parametrize("dtype", [torch.float16, torch.float64], ids=str)
+@pytest.mark.parametrize("name, config_name, config", ENCODERS, ids=[e[0] for e in ENCODERS])
+def test_encoder_weights_against_transformers(name, config_name, config, dtype):
+    """Parameters and buffers after ``.to(dtype)``: integer id buffers stay int64 (meta device)."""
+    import transformers
+
+    from symparams.zoo import hf
+
+    with torch.device("meta"):
+        theirs = getattr(transformers, name)(getattr(transformers, config_name)(**config))
+    theirs = theirs.to(dtype)
+    expected = tensor_bytes(theirs.parameters()) + tensor_bytes(theirs.buffers())
+    assert number(memory(getattr(hf, name)(**config), dtype).weights) == expected
+
+
 # -- arguments ----------------------------------------------------------------------------------
 
 
