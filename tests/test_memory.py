@@ -547,6 +547,8 @@ ENCODERS = [
                                                  hidden_dim=40, max_position_embeddings=33)),
     ("T5Model", "T5Config", dict(vocab_size=50, d_model=10, d_kv=7, num_heads=3, d_ff=13,
                                  num_layers=2, num_decoder_layers=3)),
+    ("ViTModel", "ViTConfig", dict(hidden_size=12, num_hidden_layers=2, num_attention_heads=3,
+                                   intermediate_size=20, image_size=32, patch_size=8)),
 ]
 
 
