@@ -275,6 +275,18 @@ def test_keras_optimizer_variables():
         sum(math.prod(v.shape) * element_bytes(v.dtype) for v in built.weights)
 
 
+def test_keras_application_weights_with_an_int32_count():
+    """EfficientNetB0 starts with a Normalization layer, whose count Keras keeps as int32."""
+    from symparams.zoo import keras as zoo
+
+    options = dict(include_top=False, weights=None, input_shape=(32, 32, 3))
+    theirs, ours = keras.applications.EfficientNetB0(**options), zoo.EfficientNetB0(**options)
+    for dtype in ("float32", "bfloat16"):
+        expected = sum(math.prod(v.shape) * (element_bytes(v.dtype) if v.dtype == "int32" else
+                                             element_bytes(dtype)) for v in theirs.weights)
+        assert number(memory(ours, dtype).weights) == expected
+
+
 # -- activations ------------------------------------------------------------------------------
 
 
