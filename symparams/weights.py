@@ -74,6 +74,10 @@ class Weight:
     0 MACs). ``uses`` is that number of positions; None leaves it to the layer
     (:meth:`~symparams.layers.Layer.weight_uses`). A weight without a role
     makes its layer's compute unknown, never 0.
+
+    ``dtype`` is a fixed element type (``"int64"``, as torch keeps
+    ``num_batches_tracked``); empty means the model's own dtype, whatever it is
+    cast to (see :mod:`symparams.memory`).
     """
 
     name: str
@@ -85,6 +89,7 @@ class Weight:
     tied_to: str = ""
     role: str = ""
     uses: sympy.Expr | None = None
+    dtype: str = ""
 
     def prefixed(self, prefix: str) -> "Weight":
         """The same weight named inside a container: ``block.kernel``."""

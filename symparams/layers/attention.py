@@ -114,6 +114,12 @@ class MultiHeadAttention(Layer):
                                   self.num_heads * self.value_dim, batch=others,
                                   causal=use_causal_mask)
 
+    def kv_cache_elements(self, input_shapes):
+        """Keys and values over the key positions, ``num_heads`` heads (:mod:`symparams.memory`)."""
+        _, value, key = input_shapes
+        return (sympy.Mul(*key[:-1]) * self.key_dim
+                + sympy.Mul(*value[:-1]) * self.value_dim) * self.num_heads
+
     def input_conditions(self, input_shapes):
         query, value, key = input_shapes
         if len(value) != len(key):

@@ -86,7 +86,8 @@ class Normalization(Layer):
         return (Weight("mean", kept, trainable=False, note=statistic, role="state"),
                 Weight("variance", kept, trainable=False, note=statistic, role="state"),
                 Weight("count", (), trainable=False,
-                       note="the number of samples adapt() has seen", role="state"))
+                       note="the number of samples adapt() has seen", role="state",
+                       dtype="int32"))
 
 
 def _kept_axes(value) -> tuple[int, ...]:

@@ -40,7 +40,7 @@ def _running_statistics(axes):
     return [Weight("running_mean", axes, note=note, buffer=True, role="state"),
             Weight("running_var", axes, note=note, buffer=True, role="state"),
             Weight("num_batches_tracked", (), note="a counter of the batches seen", buffer=True,
-                   role="state")]
+                   role="state", dtype="int64")]
 
 
 class _NormNd(Module):

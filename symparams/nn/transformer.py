@@ -102,6 +102,11 @@ class _TransformerLayer(Module):
                       t.prefixed(name) for t in layer_terms(bound, input_grad)]
         return tuple(terms)
 
+    def kv_cache_elements(self, input_shapes):
+        """Each attention block's keys and values: self-attention over the target, then
+        (a decoder's) attention over the memory; ``d_model`` wide."""
+        return 2 * self.d_model * sympy.Add(*(sympy.Mul(*shape[:-1]) for shape in input_shapes))
+
 
 class TransformerEncoderLayer(_TransformerLayer):
     """Self-attention and a feed-forward block, each with a residual and a LayerNorm."""

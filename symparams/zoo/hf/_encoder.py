@@ -183,6 +183,10 @@ class _DotProductAttention(_Step):
         return attention_products(query[1], key[1], query[2], value[2], batch=query[0],
                                   causal=self.causal)
 
+    def kv_cache_elements(self, shapes):
+        """The keys and values it reads, which a decoder caches (:mod:`symparams.memory`)."""
+        return sympy.Mul(*shapes[1]) + sympy.Mul(*shapes[2])
+
     def __call__(self, query, key, value, position_bias=None):
         inputs = (query, key, value) if position_bias is None else \
             (query, key, value, position_bias)
@@ -257,7 +261,7 @@ class _TokenTypeIds(_Step):
 def _id_buffer(name: str, positions) -> tuple[Weight, ...]:
     return (Weight(name, (Axis(1, 1), Axis(label("max_position_embeddings"), positions)),
                    note="an index per position (a buffer, not a parameter)", buffer=True,
-                   role="state"),)
+                   role="state", dtype="int64"),)
 
 
 class _Bias(_Step):
