@@ -26,7 +26,7 @@ import sympy
 from .errors import ShapeError
 from .intmath import as_expr
 
-__all__ = ["Condition", "settle"]
+__all__ = ["Condition", "settle", "undecided"]
 
 
 @dataclass(frozen=True)
@@ -101,6 +101,12 @@ class Condition:
 
 _SIGNS = {"equal": ("=", "!="), "less": ("<", "is not below"), "at_least": (">=", "<"),
           "divides": ("divides", "does not divide")}
+
+
+def undecided(*conditions) -> tuple[Condition, ...]:
+    """Those of ``conditions`` that depend on the values (a false one is left to its layer,
+    which says why in its own words)."""
+    return tuple(c for c in conditions if c.holds() is None)
 
 
 def settle(conditions) -> tuple[Condition, ...]:
