@@ -40,6 +40,22 @@ def block_parts(block, input_shape):
     return tuple(input_shape), bound.output_shape, bound.weights
 
 
+def block_conditions(block, input_shape) -> tuple:
+    """What the layers inside ``block`` need, in the sizes of ``input_shape``.
+
+    A model's input symbols are replaced by the sizes it receives; each condition
+    says which inner layer imposed it.
+    """
+    if not isinstance(block, BaseModel):
+        return block.bind(input_shape).conditions
+    renamed = {a: b for a, b in zip(block.input_shape, input_shape) if a.is_Symbol}
+    found = []
+    for bound, condition in block._open_conditions() + block._ties():
+        meaning = f"in '{bound.name}' of '{block.name}': {condition.meaning}"
+        found.append(dataclasses.replace(condition.subs(renamed), meaning=meaning))
+    return tuple(found)
+
+
 class Nested(Layer):
     """A model used as a layer: ``outer = Model(x, inner(x))`` counts ``inner`` once.
 
@@ -80,7 +96,8 @@ class Nested(Layer):
                              f"{expected}; received {tuple(input_shape)}")
         return tuple(Condition.equal(a, b, f"the input must have model '{self.model.name}''s "
                                            "input shape")
-                     for a, b in zip(expected, input_shape))
+                     for a, b in zip(expected, input_shape)) + \
+            block_conditions(self.model, input_shape)
 
     def declare_weights(self, input_shape):
         return block_parts(self.model, input_shape)[2]
@@ -128,7 +145,7 @@ class Repeat(Layer):
         conditions += [Condition.equal(a, b, "a repeated block's output shape must equal its "
                                              "input shape")
                        for a, b in zip(block_in, block_out)]
-        return tuple(conditions)
+        return tuple(conditions) + block_conditions(self.block, input_shape)
 
     def declare_weights(self, input_shape):
         copies = Axis(label("L"), self.L)

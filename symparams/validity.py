@@ -78,17 +78,15 @@ def min_input_size(model, given: dict) -> dict:
 
     ``given`` fixes other symbols (or some input symbols), by symbol.
     """
-    inputs = _input_symbols(model)
-    entries = []
-    for bound, condition in _unique(model._open_conditions() + model._ties()):
-        condition = condition.subs(given) if given else condition
+    searched = [s for s in _input_symbols(model) if s not in given]
+    entries = _eliminate([(b, c.subs(given)) for b, c in
+                          _unique(model._open_conditions() + model._ties())], set(searched))
+    for bound, condition in entries:
         if condition.holds() is False:
-            raise ShapeError(f"no input size is valid: {condition.meaning} "
-                             f"({condition} is false for {_listing(given)})",
+            raise ShapeError(f"no input size is valid: {condition.meaning} ({condition} is "
+                             f"false{' for ' + _listing(given) if given else ''})",
                              layer=f"'{bound.name}' ({bound.class_name})")
-        if condition.holds() is None:
-            entries.append((bound, condition))
-    searched = [s for s in inputs if s not in given]
+    entries = [(b, c) for b, c in entries if c.holds() is None]
     missing = set().union(*(c.free_symbols for _, c in entries)) - set(searched)
     if missing:
         names = ", ".join(sorted(s.name for s in missing))
@@ -104,6 +102,28 @@ def min_input_size(model, given: dict) -> dict:
         checks = [f for f in remaining if f.symbols & set(group)]
         found.update(_search(group, checks, found, upper, model.name))
     return found
+
+
+def _eliminate(entries, kept: set) -> list:
+    """Replace each other symbol that a condition equates to sizes of ``kept`` symbols.
+
+    (A nested model's own input symbols equal the sizes it is called on.)
+    """
+    entries = list(entries)
+    while True:
+        for i, (_, condition) in enumerate(entries):
+            if condition.kind != "equal":
+                continue
+            for symbol, value in ((condition.lhs, condition.rhs), (condition.rhs, condition.lhs)):
+                if symbol.is_Symbol and symbol not in kept and value.free_symbols <= kept:
+                    break
+            else:
+                continue
+            rest = entries[:i] + entries[i + 1:]
+            entries = [(b, c.subs({symbol: value})) for b, c in rest]
+            break
+        else:
+            return entries
 
 
 class _Form:
