@@ -17,7 +17,7 @@ PAGE = Path(__file__).with_name("reference.md")
 
 B, T, S, H, W, D, C = dims("B T S H W D C")
 F, K, U, E, N, V, R, G, P, L = dims("F K U E N V R G P L")
-d_model, d_ff, n_heads, d_k = dims("d_model d_ff n_heads d_k")
+d_model, d_ff, n_heads, d_k, n_kv = dims("d_model d_ff n_heads d_k n_kv")
 
 # (call as shown, the layer, input shape or shapes, call options)
 KERAS = [
@@ -162,6 +162,11 @@ TORCH = [
     ("TransformerDecoderLayer(d_model, n_heads, d_ff)",
      nn.TransformerDecoderLayer(d_model, n_heads, d_ff),
      ((T, B, d_model), (S, B, d_model)), {}),
+    ("GroupedQueryAttention(d_model, n_heads, num_kv_heads=n_kv, head_dim=d_k)",
+     nn.GroupedQueryAttention(d_model, n_heads, num_kv_heads=n_kv, head_dim=d_k),
+     ((B, T, d_model),) * 3, {}),
+    ("FeedForward(d_model, d_ff)", nn.FeedForward(d_model, d_ff), (B, T, d_model), {}),
+    ("SwiGLU(d_model, d_ff)", nn.SwiGLU(d_model, d_ff), (B, T, d_model), {}),
     ("Upsample(scale_factor=2)", nn.Upsample(scale_factor=2), (B, C, H, W), {}),
     ("PixelShuffle(R)", nn.PixelShuffle(R), (B, R**2 * C, H, W), {}),
     ("PixelUnshuffle(R)", nn.PixelUnshuffle(R), (B, C, R * H, R * W), {}),
@@ -173,6 +178,17 @@ TORCH = [
     ("GELU()", nn.GELU(), (B, C), {}),
     ("GLU()", nn.GLU(), (B, 2 * C), {}),
     ("Softmax(dim=-1)", nn.Softmax(dim=-1), (B, C), {}),
+]
+
+# Functions that build a block model: (call as shown, function name, the model).
+BLOCKS = [
+    ("pre_norm_block(GroupedQueryAttention(d_model, n_heads), FeedForward(d_model, d_ff))",
+     "pre_norm_block", nn.pre_norm_block(nn.GroupedQueryAttention(d_model, n_heads),
+                                         nn.FeedForward(d_model, d_ff))),
+    ("post_norm_block(GroupedQueryAttention(d_model, n_heads, bias=False), "
+     "SwiGLU(d_model, d_ff), norm_layer=RMSNorm)", "post_norm_block",
+     nn.post_norm_block(nn.GroupedQueryAttention(d_model, n_heads, bias=False),
+                        nn.SwiGLU(d_model, d_ff), norm_layer=nn.RMSNorm)),
 ]
 
 # Modules of one family share their entry above; these are covered by it.
@@ -195,13 +211,13 @@ KERAS_ALIASES = ("MaxPool1D", "MaxPool2D", "MaxPool3D", "AvgPool1D", "AvgPool2D"
                  "SeparableConvolution2D")
 
 
-def entry(call: str, layer, shape, options, prefix: str) -> list[str]:
+def entry(call: str, layer, shape, options, prefix: str, title: str = "") -> list[str]:
     bound = layer.bind(shape, **options)
     outputs = bound.output_shape if isinstance(bound.output_shape, list) else \
         [bound.output_shape]
     shown_in = ", ".join(f"${latex(s)}$" for s in shape) if isinstance(shape[0], tuple) else \
         f"${latex(shape)}$"
-    lines = [f"### {type(layer).__name__}", "", f"`{prefix}.{call}` on input {shown_in}", "",
+    lines = [f"### {title or type(layer).__name__}", "", f"`{prefix}.{call}` on input {shown_in}", "",
              f"- parameters: ${latex(bound.params)}$"]
     if bound.non_trainable_params != 0:
         lines.append(f"- of which non-trainable: ${latex(bound.non_trainable_params)}$")
@@ -224,6 +240,8 @@ def render() -> str:
     out += ["## PyTorch modules (`symparams.nn`)", ""]
     for call, layer, shape, options in TORCH:
         out += entry(call, layer, shape, options, "nn")
+    for call, title, model in BLOCKS:
+        out += entry(call, model.as_layer(), model.input_shape, {}, "nn", title)
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -232,7 +250,7 @@ def covered() -> set[str]:
     names = {type(layer).__name__ for _, layer, _, _ in KERAS + TORCH}
     for members in TORCH_FAMILIES.values():
         names |= set(members)
-    return names | set(KERAS_ALIASES)
+    return names | set(KERAS_ALIASES) | {title for _, title, _ in BLOCKS}
 
 
 if __name__ == "__main__":

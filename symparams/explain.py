@@ -198,9 +198,10 @@ def _explain_layer(bound: BoundLayer) -> LayerExplanation:
                    count([w], evaluate=False), w.size, w.note)
         for w in weights)
     reason = "" if weights else (bound.layer.no_weights_reason or "it creates no weights")
+    counted = [w for w in weights if not w.buffer]  # buffers are listed, not parameters
     return LayerExplanation(
         bound.name, bound.class_name, bound.input_shape, bound.output_shape,
-        count(weights, of="label", evaluate=False), count(weights, evaluate=False),
+        count(counted, of="label", evaluate=False), count(counted, evaluate=False),
         bound.params, lines, bound.trainable_params, bound.non_trainable_params, reason)
 
 

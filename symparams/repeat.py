@@ -40,20 +40,30 @@ def block_parts(block, input_shape):
     return tuple(input_shape), bound.output_shape, bound.weights
 
 
-def block_conditions(block, input_shape) -> tuple:
+def block_conditions(block, input_shape) -> tuple[Condition, ...]:
     """What the layers inside ``block`` need, in the sizes of ``input_shape``.
 
-    A model's input symbols are replaced by the sizes it receives; each condition
-    says which inner layer imposed it.
+    A model's input symbols are replaced by the sizes it receives; each meaning is
+    led by the name of the inner layer that imposed it.
     """
     if not isinstance(block, BaseModel):
         return block.bind(input_shape).conditions
-    renamed = {a: b for a, b in zip(block.input_shape, input_shape) if a.is_Symbol}
+    expected = block.input_shape
+    renamed = {} if isinstance(expected, list) else \
+        {a: b for a, b in zip(expected, input_shape) if a.is_Symbol}
     found = []
     for bound, condition in block._open_conditions() + block._ties():
-        meaning = f"in '{bound.name}' of '{block.name}': {condition.meaning}"
+        meaning = f"'{bound.name}': {condition.meaning}"
         found.append(dataclasses.replace(condition.subs(renamed), meaning=meaning))
     return tuple(found)
+
+
+def _batch_excluded(block) -> bool:
+    """Whether ``block`` sees shapes without the batch: a layer says; a model, by its inputs."""
+    if isinstance(block, Layer):
+        return block.batch_excluded
+    inputs = getattr(block, "inputs", ())
+    return not (inputs and inputs[0].batched)
 
 
 class Nested(Layer):
@@ -76,8 +86,7 @@ class Nested(Layer):
     @property
     def batch_excluded(self) -> bool:
         """As the model's inputs: batchless (Keras ``Input``) or whole (PyTorch ``Tensor``)."""
-        inputs = getattr(self.model, "inputs", ())
-        return not (inputs and inputs[0].batched)
+        return _batch_excluded(self.model)
 
     @property
     def free_symbols(self) -> set:
@@ -125,6 +134,11 @@ class Repeat(Layer):
         inner = self.block.name if isinstance(self.block, BaseModel) else \
             type(self.block).__name__
         return f"{inner} × {self.L}"
+
+    @property
+    def batch_excluded(self) -> bool:
+        """As its block: a PyTorch-style block keeps whole shapes, batch included."""
+        return _batch_excluded(self.block)
 
     @property
     def free_symbols(self) -> set:

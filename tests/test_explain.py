@@ -38,6 +38,17 @@ def test_batchnorm_split():
     assert "trainable 32, non-trainable 32" in text
 
 
+def test_torch_buffers_are_listed_not_counted():
+    from symparams import Model, Tensor, nn
+
+    x = Tensor((2, 3, 4, 4))
+    text = str(Model(x, nn.BatchNorm2d(3)(x)).explain())
+    assert "params = 2·num_features\n         = 2·3\n         = 6" in text
+    assert "running_mean: num_features = 3" in text
+    frozen = str(Model(x, nn.BatchNorm2d(3, affine=False)(x)).explain())
+    assert "params = 0\n" in frozen and "running_var: num_features = 3" in frozen
+
+
 def test_latex_of_a_layer():
     tex = explain(reference_cnn().layers[3]).to_latex()
     assert r"\left(5 \cdot 5 \cdot 32 + 1\right) \cdot 64" in tex

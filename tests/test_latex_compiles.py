@@ -13,6 +13,7 @@ import pytest
 
 from symparams import dims
 from symparams.examples import gpt2, reference_cnn
+from symparams.zoo import hf, torchvision
 from symparams.zoo import keras as zoo
 
 H, W = dims("H W")
@@ -39,9 +40,12 @@ def compile_latex(body: str, tmp_path) -> None:
 
 
 def test_summaries_and_explanations_compile(tmp_path):
-    """A zoo model's symbolic summary (ResNet-50, every row), GPT-2's with its tied head, and
-    the reference case's derivation, in one document."""
+    """Zoo models' symbolic summaries (Keras and torchvision ResNet-50, BERT), GPT-2's with its
+    tied head, and the reference case's derivation, in one document."""
     parts = [zoo.ResNet50(include_top=False, input_shape=(H, W, 3)).summary().to_latex(),
+             torchvision.resnet50().summary().to_latex(),
+             hf.BertForMaskedLM().summary().to_latex(),
+             hf.LlamaForCausalLM(num_hidden_layers=dims("L")).summary().to_latex(),
              gpt2().summary().to_latex(),
              reference_cnn().explain().to_latex()]
     compile_latex("\n\n\\clearpage\n".join(parts), tmp_path)

@@ -32,22 +32,27 @@ from .pooling import (
 from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
 from .sparse import Embedding
 from .transformer import TransformerDecoderLayer, TransformerEncoderLayer
+from .transformer_blocks import (
+    FeedForward, GroupedQueryAttention, SwiGLU, post_norm_block, pre_norm_block,
+)
 from .upsampling import Upsample
 
 __all__ = [
     "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveAvgPool3d", "AdaptiveMaxPool1d",
     "AdaptiveMaxPool2d", "AdaptiveMaxPool3d", "AlphaDropout", "AvgPool1d", "AvgPool2d",
-    "AvgPool3d", "BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "Bilinear", "CELU", "CircularPad1d",
-    "CircularPad2d", "CircularPad3d", "ConstantPad1d", "ConstantPad2d", "ConstantPad3d", "Conv1d",
-    "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d", "Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "ELU", "Embedding",
-    "FeatureAlphaDropout", "Flatten", "GELU", "GLU", "GroupNorm", "GRU", "GRUCell", "Hardshrink",
-    "Hardsigmoid", "Hardswish", "Hardtanh", "Identity", "InstanceNorm1d", "InstanceNorm2d",
-    "InstanceNorm3d", "LayerNorm", "LeakyReLU", "Linear", "LogSigmoid", "LogSoftmax", "LSTM",
-    "LSTMCell", "MaxPool1d", "MaxPool2d", "MaxPool3d", "Mish", "Module", "MultiheadAttention",
-    "PixelShuffle", "PixelUnshuffle", "PReLU", "ReflectionPad1d", "ReflectionPad2d",
-    "ReflectionPad3d", "ReLU", "ReLU6", "ReplicationPad1d", "ReplicationPad2d", "ReplicationPad3d",
-    "RMSNorm", "RNN", "RNNCell", "SELU", "Sequential", "Sigmoid", "SiLU", "Softmax", "Softmax2d",
-    "Softmin", "Softplus", "Softshrink", "Softsign", "Tanh", "Tanhshrink", "Threshold",
-    "TransformerDecoderLayer", "TransformerEncoderLayer", "Unflatten", "Upsample", "ZeroPad1d",
-    "ZeroPad2d", "ZeroPad3d",
+    "AvgPool3d", "BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "Bilinear", "CELU",
+    "CircularPad1d", "CircularPad2d", "CircularPad3d", "ConstantPad1d", "ConstantPad2d",
+    "ConstantPad3d", "Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d",
+    "ConvTranspose3d", "Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "ELU", "Embedding",
+    "FeatureAlphaDropout", "FeedForward", "Flatten", "GELU", "GLU", "GroupNorm",
+    "GroupedQueryAttention", "GRU", "GRUCell", "Hardshrink", "Hardsigmoid", "Hardswish",
+    "Hardtanh", "Identity", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "LayerNorm",
+    "LeakyReLU", "Linear", "LogSigmoid", "LogSoftmax", "LSTM", "LSTMCell", "MaxPool1d",
+    "MaxPool2d", "MaxPool3d", "Mish", "Module", "MultiheadAttention", "PixelShuffle",
+    "PixelUnshuffle", "post_norm_block", "pre_norm_block", "PReLU", "ReflectionPad1d",
+    "ReflectionPad2d", "ReflectionPad3d", "ReLU", "ReLU6", "ReplicationPad1d",
+    "ReplicationPad2d", "ReplicationPad3d", "RMSNorm", "RNN", "RNNCell", "SELU", "Sequential",
+    "Sigmoid", "SiLU", "Softmax", "Softmax2d", "Softmin", "Softplus", "Softshrink", "Softsign",
+    "SwiGLU", "Tanh", "Tanhshrink", "Threshold", "TransformerDecoderLayer",
+    "TransformerEncoderLayer", "Unflatten", "Upsample", "ZeroPad1d", "ZeroPad2d", "ZeroPad3d",
 ]
