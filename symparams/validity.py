@@ -36,6 +36,7 @@ candidate is checked by exact integer arithmetic, never in floating point.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from fractions import Fraction
@@ -326,15 +327,10 @@ def _compiled_check(condition: Condition):
     return divides
 
 
-_CACHE: dict = {}
-
-
+@functools.lru_cache(maxsize=4096)
 def _compile(e):
     """``e`` as a function of ``{symbol: int}``, computed exactly (ints and Fractions)."""
-    f = _CACHE.get(e)
-    if f is None:
-        f = _CACHE[e] = _build(e)
-    return f
+    return _build(e)
 
 
 def _build(e):

@@ -103,6 +103,8 @@ def test_reshape_and_heads_record_their_conditions():
     assert [str(c) for _, c in attention.conditions] == ["h divides d"]
     with pytest.raises(ShapeError, match="embed_dim must be divisible by num_heads"):
         attention.subs(d=10, h=4)
+    encoder = Model(x, nn.TransformerEncoderLayer(d, h)(x))
+    assert [str(c) for _, c in encoder.conditions] == ["h divides d"]
 
 
 def test_nested_models_carry_their_inner_conditions():
@@ -269,6 +271,44 @@ def test_random_stacks_match_pytorch(specs):
     network = build_stack(specs, torch.nn).eval()
     assert found[H] == next(h for h in range(1, 400) if runs(network, (1, 1, h, found[W])))
     assert found[W] == next(w for w in range(1, 400) if runs(network, (1, 1, found[H], w)))
+
+
+@st.composite
+def keras_stacks(draw):
+    """Keras convolutions and pools: 'valid' or 'same', strides, dilations (stride 1 only)."""
+    specs = []
+    for _ in range(draw(st.integers(1, 4))):
+        kind = draw(st.sampled_from(["Conv2D", "MaxPooling2D", "AveragePooling2D"]))
+        size = (draw(st.integers(1, 5)), draw(st.integers(1, 5)))
+        stride = draw(st.integers(1, 3))
+        padding = draw(st.sampled_from(["valid", "same"]))
+        if kind == "Conv2D":
+            dilation = draw(st.integers(1, 2)) if stride == 1 else 1
+            specs.append((kind, (1, size), dict(strides=stride, padding=padding,
+                                                 dilation_rate=dilation)))
+        else:
+            specs.append((kind, (size,), dict(strides=stride, padding=padding)))
+    return specs
+
+
+def keras_shape_ok(specs, h, w) -> bool:
+    """Keras's own shape rules accept ``(h, w, 1)`` through the whole stack."""
+    shape = (None, h, w, 1)
+    try:
+        for kind, args, kwargs in specs:
+            shape = getattr(keras.layers, kind)(*args, **kwargs).compute_output_shape(shape)
+    except ValueError:
+        return False
+    return True
+
+
+@given(keras_stacks())
+def test_random_keras_stacks_match_keras(specs):
+    model = Sequential([getattr(layers, kind)(*args, **kwargs) for kind, args, kwargs in specs],
+                       input_shape=(H, W, 1))
+    found = model.min_input_size()
+    assert found[H] == next(h for h in range(1, 400) if keras_shape_ok(specs, h, found[W]))
+    assert found[W] == next(w for w in range(1, 400) if keras_shape_ok(specs, found[H], w))
 
 
 def test_condition_display_and_relation():
