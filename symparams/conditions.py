@@ -81,6 +81,8 @@ class Condition:
 
     def subs(self, mapping) -> "Condition":
         """The condition with symbols replaced (``mapping`` from symbols to values)."""
+        if not self.free_symbols & mapping.keys():
+            return self
         return Condition(self.kind, self.lhs.xreplace(mapping), self.rhs.xreplace(mapping),
                          self.meaning)
 

@@ -80,14 +80,17 @@ def min_input_size(model, given: dict) -> dict:
     ``given`` fixes other symbols (or some input symbols), by symbol.
     """
     searched = [s for s in _input_symbols(model) if s not in given]
-    entries = _eliminate([(b, c.subs(given)) for b, c in
-                          _unique(model._open_conditions() + model._ties())], set(searched))
-    for bound, condition in entries:
-        if condition.holds() is False:
+    recorded = _unique(model._open_conditions() + model._ties())
+    untouched = {id(c) for _, c in recorded}  # open when recorded: not decided again
+    entries = []
+    for bound, condition in _eliminate([(b, c.subs(given)) for b, c in recorded], set(searched)):
+        verdict = None if id(condition) in untouched else condition.holds()
+        if verdict is False:
             raise ShapeError(f"no input size is valid: {condition.meaning} ({condition} is "
                              f"false{' for ' + _listing(given) if given else ''})",
                              layer=f"'{bound.name}' ({bound.class_name})")
-    entries = [(b, c) for b, c in entries if c.holds() is None]
+        if verdict is None:
+            entries.append((bound, condition))
     missing = set().union(*(c.free_symbols for _, c in entries)) - set(searched)
     if missing:
         names = ", ".join(sorted(s.name for s in missing))
