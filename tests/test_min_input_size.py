@@ -13,7 +13,7 @@ import pytest
 import sympy
 import torch
 import torchvision  # conftest makes it importable beside torch's CPU build
-from hypothesis import given, strategies as st
+from hypothesis import assume, given, settings, strategies as st
 
 from symparams import Input, Model, ModelError, Sequential, ShapeError, Tensor, dims, layers, nn
 from symparams import zoo
@@ -182,7 +182,7 @@ def keras_builds(build, h, w) -> bool:
 KERAS = [("reference", keras_reference_cnn, lambda: reference_cnn((H, W, 1)))] + [
     (name, keras_application(name),
      lambda name=name: getattr(zoo.keras, name)(include_top=False, input_shape=(H, W, 3)))
-    for name in ("VGG16", "InceptionV3", "DenseNet121", "ResNet50", "MobileNetV2")]
+    for name in ("VGG16", "InceptionV3", "Xception", "DenseNet121", "ResNet50", "MobileNetV2")]
 
 
 @pytest.mark.parametrize("name, build, ours", KERAS, ids=[k[0] for k in KERAS])
@@ -271,6 +271,22 @@ def test_random_stacks_match_pytorch(specs):
     network = build_stack(specs, torch.nn).eval()
     assert found[H] == next(h for h in range(1, 400) if runs(network, (1, 1, h, found[W])))
     assert found[W] == next(w for w in range(1, 400) if runs(network, (1, 1, found[H], w)))
+
+
+@settings(max_examples=25)
+@given(stacks(), st.integers(1, 24), st.integers(1, 24))
+def test_sizes_linked_by_in_features_match_a_pytorch_grid(specs, h0, w0):
+    """A Linear after Flatten ties H and W: the valid pair of least sum, then least H."""
+    network = build_stack(specs, torch.nn).eval()
+    assume(runs(network, (1, 1, h0, w0)))
+    features = network(torch.zeros(1, 1, h0, w0)).numel()
+    x = Tensor((1, 1, H, W))
+    found = Model(x, nn.Linear(features, 2)(nn.Flatten()(build_stack(specs, nn)(x)))) \
+        .min_input_size()
+    grid = [(h + w, h, w) for h in range(1, h0 + w0) for w in range(1, h0 + w0 - h + 1)]
+    smallest = next(p for p in sorted(grid) if runs(network, (1, 1, p[1], p[2])) and
+                    network(torch.zeros(1, 1, p[1], p[2])).numel() == features)
+    assert (found[H], found[W]) == smallest[1:]
 
 
 @st.composite
