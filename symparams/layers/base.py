@@ -433,7 +433,7 @@ def _check_output(output_shape, input_shape, what: str = "output dimension") -> 
         positive = size.is_positive
         if positive is False:
             raise ShapeError(
-                f"{what} {axis} would be {size}, below 1, for input shape "
+                f"output dimension {axis} would be {size}, below 1, for input shape "
                 f"{format_shape(input_shape)}")
         if positive is None and size not in given:
             open_.append(Condition.at_least(size, 1, f"{what} {axis} must be at least 1"))
