@@ -118,6 +118,17 @@ def test_nested_models_carry_their_inner_conditions():
         model.subs(H=5, W=6, A=5, B=6)
 
 
+def test_a_shared_layer_meets_the_conditions_of_every_call():
+    A, B = dims("A B")
+    conv = layers.Conv2D(4, 3)
+    x, y = Input((H, W, 3)), Input((A, B, 3))
+    model = Model([x, y], [conv(x), conv(y)])
+    assert [str(c) for _, c in model.conditions] == ["H >= 3", "W >= 3", "A >= 3", "B >= 3"]
+    assert model.min_input_size() == {H: 3, W: 3, A: 3, B: 3}
+    with pytest.raises(ShapeError, match=r"'conv2d'.*A - 2 >= 1 fails at A=2"):
+        model.subs(H=5, W=5, A=2, B=5)
+
+
 def test_no_valid_size_is_an_error():
     model = Sequential([layers.Reshape((7, 2))], input_shape=(H,))
     assert model.min_input_size() == {H: 14}
