@@ -40,6 +40,7 @@ from ..errors import (
 )
 from ..graph import Model, Tensor
 from ..intmath import floor_div
+from ..layers.base import snake_case
 from ._dims import Renames
 
 __all__ = ["from_torch"]
@@ -112,6 +113,8 @@ class _Importer:
     # -- tracing --------------------------------------------------------------------------
 
     def run(self, inputs):
+        if _is_torch_nn(self.root) and not isinstance(self.root, self.torch.nn.Sequential):
+            return self.call_module("", tuple(inputs), {})  # a torch.nn module on its own
         graph = self._trace()
         values, placeholders = {}, iter(inputs)
         for node in graph.nodes:
@@ -195,9 +198,9 @@ class _Importer:
         """``nn.TransformerEncoder``: its layers in turn, then its norm (when it has one)."""
         x, rest = args[0], {k: v for k, v in kwargs.items() if k in ("src_key_padding_mask",)}
         for index in range(len(encoder.layers)):
-            x = self.call_module(f"{path}.layers.{index}", (x,), rest)
+            x = self.call_module(_join(path, f"layers.{index}"), (x,), rest)
         if encoder.norm is not None:
-            x = self.call_module(f"{path}.norm", (x,), {})
+            x = self.call_module(_join(path, "norm"), (x,), {})
         return x
 
     def _convert(self, path, torch_module, x):
@@ -212,7 +215,7 @@ class _Importer:
         symbolic = {k: self.renames.value(path, k, v) for k, v in numeric.items()}
         if isinstance(x, Tensor):
             symbolic = _follow_input(symbolic, x)
-        module = cls(**symbolic, name=path)
+        module = cls(**symbolic, name=path or snake_case(kind))
         return self._tie(path, module, torch_module)
 
     def _tie(self, path, module, torch_module):
@@ -236,6 +239,10 @@ class _Importer:
                 raise ModelError(f"from_torch: '{weight_name}' is not used by any module "
                                  f"symparams imported (an unused weight, or one forward uses "
                                  f"directly); torch counts it, so the import stops here")
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
 
 
 def _is_torch_nn(module) -> bool:
