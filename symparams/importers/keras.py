@@ -1,2 +1,186 @@
-def from_keras(model, input_shape=None, *, dims=None, name=None):
-    raise NotImplementedError
+"""``from_keras``: a Keras 3 model (functional or sequential) as a symbolic symparams model.
+
+Each Keras layer becomes the :mod:`symparams.layers` layer of the same class,
+made from its ``get_config()``; the graph is walked as Keras runs it, so a
+layer called twice is one layer, counted once. Nested models are taken
+apart: their layers appear in the imported model, named ``inner.dense``.
+
+>>> import keras  # doctest: +SKIP
+>>> from symparams import dims, from_keras  # doctest: +SKIP
+>>> T, d = dims("T d")  # doctest: +SKIP
+>>> net = keras.Sequential([keras.Input((None, 16)), keras.layers.Dense(64),
+...                         keras.layers.Dense(16)])  # doctest: +SKIP
+>>> from_keras(net, input_shape=(T, 16), dims={16: d}).params  # doctest: +SKIP
+64*d + 64 + 65*d  # doctest: +SKIP
+
+``input_shape`` leaves out the batch axis, as Keras's ``Input`` does; by
+default it is the model's own input shape, which must then have no unknown
+(``None``) sizes. ``dims`` (see :mod:`symparams.importers._dims`) turns
+chosen widths (``units``, ``filters``, ...) or named arguments into symbols.
+A layer class symparams does not have raises naming it.
+"""
+
+from __future__ import annotations
+
+import math
+
+from .. import layers
+from ..errors import ArgumentTypeError, MissingDependencyError, ModelError, SymparamsError
+from ..graph import Input, Model, Tensor
+from ._dims import Renames
+
+__all__ = ["from_keras"]
+
+#: Configuration keys ``dims={64: F}`` replaces by value: sizes of tensor axes.
+_WIDTHS = frozenset({"units", "filters", "output_dim", "input_dim", "key_dim", "value_dim",
+                     "output_shape", "target_shape", "n"})
+
+
+def from_keras(model, input_shape=None, *, dims=None, name=None) -> Model:
+    """The symparams model of the Keras model ``model`` (see the module docstring)."""
+    keras = _require_keras()
+    if not isinstance(model, keras.Model):
+        raise ArgumentTypeError(f"from_keras: `model` must be a keras.Model. Received: "
+                                f"{model!r}", argument="model", value=model)
+    renames = Renames(dims, widths=_WIDTHS, owner="from_keras")
+    inputs = [Input(renames.size(shape), name=label)
+              for shape, label in _input_shapes(model, input_shape)]
+    importer = _Importer(keras, renames)
+    outputs = importer.run(model, inputs, prefix="")
+    result = Model(inputs, outputs, name=name or model.name)
+    importer.check_everything_counted(model)
+    renames.check_all_used()
+    return result
+
+
+def _require_keras():
+    try:
+        import keras
+    except ImportError as err:
+        raise MissingDependencyError("from_keras needs Keras 3: pip install keras") from err
+    return keras
+
+
+def _input_shapes(model, input_shape) -> list[tuple]:
+    """``(shape, name)`` of each input: ``input_shape`` or the model's own (batch left out)."""
+    if input_shape is not None:
+        several = isinstance(input_shape, list)
+        shapes = [tuple(s) for s in input_shape] if several else [tuple(input_shape)]
+        return [(shape, None) for shape in shapes]
+    try:
+        tensors = model.inputs
+    except (AttributeError, ValueError):
+        tensors = None
+    if not tensors:
+        raise ModelError(f"from_keras: model '{model.name}' has no input yet; pass "
+                         f"input_shape=(...) (the batch axis left out)")
+    found = []
+    for tensor in tensors:
+        shape = tuple(tensor.shape[1:])
+        if None in shape:
+            raise ModelError(f"from_keras: input '{tensor.name}' of model '{model.name}' has "
+                             f"unknown sizes {shape}; pass input_shape=(...) with symbols "
+                             f"from symparams.dims for them")
+        found.append((shape, None))
+    return found
+
+
+class _Importer:
+    """One import: Keras layers made into symparams layers once each, called as Keras calls
+    them."""
+
+    def __init__(self, keras, renames: Renames):
+        self.keras, self.renames = keras, renames
+        self.made: dict[int, layers.Layer] = {}  # id(keras layer) -> its symparams layer
+        self.counted: set[int] = set()  # ids of variables accounted for
+
+    def run(self, model, inputs, *, prefix: str):
+        """``model`` applied to symparams tensors: its graph, or its layers in order."""
+        if isinstance(model, self.keras.Sequential):
+            x = inputs[0]
+            for layer in model.layers:
+                x = self.call(layer, (x,), {}, prefix)
+            return x
+        structure = inputs if len(inputs) > 1 else inputs[0]
+        try:
+            return model._run_through_graph(
+                structure, call_fn=lambda op, *args, **kwargs: self.call(op, args, kwargs,
+                                                                         prefix))
+        except SymparamsError:
+            raise
+        except (AttributeError, TypeError) as err:
+            raise ModelError(f"from_keras: cannot walk model '{model.name}' "
+                             f"({type(model).__name__}): {err}") from None
+
+    def call(self, op, args, kwargs, prefix):
+        if isinstance(op, self.keras.layers.InputLayer):
+            return args[0]
+        if isinstance(op, self.keras.Model):
+            tensors = [t for t in _flat(args) if isinstance(t, Tensor)]
+            return self.run(op, tensors, prefix=f"{prefix}{op.name}.")
+        layer = self.made.get(id(op))
+        if layer is None:
+            layer = self._convert(op, prefix, args)
+            self.made[id(op)] = layer
+        kwargs = {k: v for k, v in kwargs.items() if v is not None}
+        return layer(*args, **kwargs)
+
+    def _convert(self, op, prefix, args):
+        kind = type(op).__name__
+        cls = getattr(layers, kind, None)
+        if cls is None or kind not in layers.__all__ or \
+                not type(op).__module__.startswith("keras."):
+            raise ModelError(f"from_keras: layer '{prefix}{op.name}' is a "
+                             f"{type(op).__module__}.{kind}, which symparams does not import")
+        config = _config(op)
+        label = f"{prefix}{op.name}"
+        config["name"] = label
+        numeric = cls(**config)
+        config = {k: v if k == "name" else self.renames.value(op.name, k, v)
+                  for k, v in config.items()}
+        layer = cls(**config)
+        self._check_weights(label, numeric, op, args)
+        return layer
+
+    def _check_weights(self, label, ours, op, args) -> None:
+        """Our layer made from the config has exactly Keras's weight counts at Keras's own
+        input shape (a safety net: an argument read wrong never goes unnoticed)."""
+        theirs = (sum(math.prod(v.shape) for v in op.trainable_weights),
+                  sum(math.prod(v.shape) for v in op.non_trainable_weights))
+        self.counted.update(id(v) for v in op.weights)
+        if not op.built or not op._inbound_nodes:
+            return  # Keras has made no weights to compare with yet
+        given = [t.shape for t in _flat(args) if isinstance(t, Tensor)]
+        known = [tuple(t.shape[1:]) for t in _flat(op._inbound_nodes[0].input_tensors)]
+        shapes = [tuple(g if k is None else k for k, g in zip(kn, gi))
+                  for kn, gi in zip(known, given)]
+        bound = ours.bind(shapes if ours.multiple_inputs else shapes[0])
+        mine = (bound.trainable_params, bound.non_trainable_params)
+        if all(n.is_number for n in mine) and mine != theirs:
+            raise ModelError(f"from_keras: layer '{label}' ({type(op).__name__}) has "
+                             f"{theirs[0]} trainable and {theirs[1]} non-trainable weights in "
+                             f"Keras, but symparams counts {mine[0]} and {mine[1]} for its "
+                             f"config; it cannot be imported exactly")
+
+    def check_everything_counted(self, model) -> None:
+        for variable in model.weights:
+            if id(variable) not in self.counted:
+                raise ModelError(f"from_keras: weight '{variable.path}' is not created by any "
+                                 f"layer symparams imported")
+
+
+def _config(op) -> dict:
+    """``op.get_config()`` with its dtype policy as a plain dtype name."""
+    config = dict(op.get_config())
+    dtype = config.get("dtype")
+    if isinstance(dtype, dict):
+        config["dtype"] = dtype.get("config", {}).get("name")
+    return config
+
+
+def _flat(value):
+    if isinstance(value, (list, tuple)):
+        return [t for item in value for t in _flat(item)]
+    if isinstance(value, dict):
+        return [t for item in value.values() for t in _flat(item)]
+    return [value]
