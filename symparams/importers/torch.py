@@ -215,6 +215,8 @@ class _Importer:
         symbolic = {k: self.renames.value(path, k, v) for k, v in numeric.items()}
         if isinstance(x, Tensor):
             symbolic = _follow_input(symbolic, x)
+        if _frozen(path, torch_module):
+            symbolic["trainable"] = False
         module = cls(**symbolic, name=path or snake_case(kind))
         return self._tie(path, module, torch_module)
 
@@ -318,6 +320,17 @@ def _layer_norm(norm) -> dict:
 _SPECIAL = {"TransformerEncoderLayer": _transformer_layer,
             "TransformerDecoderLayer": _transformer_layer, "MultiheadAttention": _attention,
             "LayerNorm": _layer_norm}
+
+
+def _frozen(path, torch_module) -> bool:
+    """Whether every parameter of the module has ``requires_grad=False`` (some alone: an
+    error, a module is trainable or not as a whole in symparams)."""
+    flags = {p.requires_grad for p in torch_module.parameters()}
+    if len(flags) > 1:
+        raise ModelError(f"from_torch: module '{path}' ({type(torch_module).__name__}) has some "
+                         f"parameters frozen (requires_grad=False) and others not; symparams "
+                         f"freezes whole modules only")
+    return flags == {False}
 
 
 def _check_weights(path, ours, theirs) -> None:
