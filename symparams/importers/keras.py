@@ -118,14 +118,16 @@ class _Importer:
         if isinstance(op, self.keras.Model):
             tensors = [t for t in _flat(args) if isinstance(t, Tensor)]
             return self.run(op, tensors, prefix=f"{prefix}{op.name}.")
+        kwargs = {k: v for k, v in kwargs.items() if v is not None}
         layer = self.made.get(id(op))
         if layer is None:
-            layer = self._convert(op, prefix, args)
+            layer, numeric = self._convert(op, prefix)
             self.made[id(op)] = layer
-        kwargs = {k: v for k, v in kwargs.items() if v is not None}
+            self._check_weights(layer.name, numeric, op, args, kwargs)
         return layer(*args, **kwargs)
 
-    def _convert(self, op, prefix, args):
+    def _convert(self, op, prefix):
+        """The symparams layer for ``op``, and its twin with Keras's own numbers."""
         kind = type(op).__name__
         cls = getattr(layers, kind, None)
         if cls is None or kind not in layers.__all__ or \
@@ -133,28 +135,25 @@ class _Importer:
             raise ModelError(f"from_keras: layer '{prefix}{op.name}' is a "
                              f"{type(op).__module__}.{kind}, which symparams does not import")
         config = _config(op)
-        label = f"{prefix}{op.name}"
-        config["name"] = label
+        config["name"] = f"{prefix}{op.name}"
         numeric = cls(**config)
         config = {k: v if k == "name" else self.renames.value(op.name, k, v)
                   for k, v in config.items()}
-        layer = cls(**config)
-        self._check_weights(label, numeric, op, args)
-        return layer
+        return cls(**config), numeric
 
-    def _check_weights(self, label, ours, op, args) -> None:
-        """Our layer made from the config has exactly Keras's weight counts at Keras's own
-        input shape (a safety net: an argument read wrong never goes unnoticed)."""
-        theirs = (sum(math.prod(v.shape) for v in op.trainable_weights),
-                  sum(math.prod(v.shape) for v in op.non_trainable_weights))
+    def _check_weights(self, label, numeric, op, args, kwargs) -> None:
+        """The twin made from the config, called on Keras's own input shapes, has exactly
+        Keras's weight counts (a safety net: an argument read wrong never goes unnoticed)."""
         self.counted.update(id(v) for v in op.weights)
         if not op.built or not op._inbound_nodes:
             return  # Keras has made no weights to compare with yet
-        given = [t.shape for t in _flat(args) if isinstance(t, Tensor)]
-        known = [tuple(t.shape[1:]) for t in _flat(op._inbound_nodes[0].input_tensors)]
-        shapes = [tuple(g if k is None else k for k, g in zip(kn, gi))
-                  for kn, gi in zip(known, given)]
-        bound = ours.bind(shapes if ours.multiple_inputs else shapes[0])
+        known = iter(tuple(t.shape[1:]) for t in _flat(op._inbound_nodes[0].input_tensors))
+        stand_ins = _map_tensors(args, lambda t: Input(tuple(
+            ours if theirs is None else theirs for theirs, ours in zip(next(known), t.shape))))
+        output = _flat(numeric(*stand_ins, **kwargs))[0]
+        bound = output.node.bound
+        theirs = (sum(math.prod(v.shape) for v in op.trainable_weights),
+                  sum(math.prod(v.shape) for v in op.non_trainable_weights))
         mine = (bound.trainable_params, bound.non_trainable_params)
         if all(n.is_number for n in mine) and mine != theirs:
             raise ModelError(f"from_keras: layer '{label}' ({type(op).__name__}) has "
@@ -176,6 +175,15 @@ def _config(op) -> dict:
     if isinstance(dtype, dict):
         config["dtype"] = dtype.get("config", {}).get("name")
     return config
+
+
+def _map_tensors(value, function):
+    """``value`` with each symparams tensor in it replaced by ``function(tensor)``."""
+    if isinstance(value, (list, tuple)):
+        return type(value)(_map_tensors(v, function) for v in value)
+    if isinstance(value, dict):
+        return {k: _map_tensors(v, function) for k, v in value.items()}
+    return function(value) if isinstance(value, Tensor) else value
 
 
 def _flat(value):
