@@ -123,9 +123,10 @@ class Residual(tnn.Module):
         y = self.norm(self.conv(torch.relu(self.conv(x))))
         y = y + x
         y = torch.cat([y, x], dim=1)
+        z = torch.mean(y, (2, 3))
         y = F.adaptive_avg_pool2d(y, 1)
         y = y.view(y.size(0), -1)
-        return self.head(F.gelu(y))
+        return self.head(F.gelu(y) * z)
 
 
 def test_a_custom_forward_traced_with_fx():
@@ -149,12 +150,13 @@ class Tokens(tnn.Module):
                                               enable_nested_tensor=False)
         self.attention = tnn.MultiheadAttention(width, 4, batch_first=True)
         self.classify = tnn.Linear(width * length, 3)
+        self.pool = tnn.Linear(width, 3)
 
     def forward(self, tokens):
         x = self.encoder(self.embed(tokens))
         y, _ = self.attention(x, x, x, need_weights=False)
         y = (x + y).transpose(1, 2).permute(0, 2, 1).contiguous()
-        return self.classify(torch.flatten(y, 1))
+        return self.classify(torch.flatten(y, 1)) + self.pool(y.mean(dim=1))
 
 
 def test_a_tiny_transformer():

@@ -3,15 +3,17 @@
 Each Keras layer becomes the :mod:`symparams.layers` layer of the same class,
 made from its ``get_config()``; the graph is walked as Keras runs it, so a
 layer called twice is one layer, counted once. Nested models are taken
-apart: their layers appear in the imported model, named ``inner.dense``.
+apart: their layers appear in the imported model, named ``inner.dense``::
 
->>> import keras  # doctest: +SKIP
->>> from symparams import dims, from_keras  # doctest: +SKIP
->>> T, d = dims("T d")  # doctest: +SKIP
->>> net = keras.Sequential([keras.Input((None, 16)), keras.layers.Dense(64),
-...                         keras.layers.Dense(16)])  # doctest: +SKIP
->>> from_keras(net, input_shape=(T, 16), dims={16: d}).params  # doctest: +SKIP
-64*d + 64 + 65*d  # doctest: +SKIP
+    import keras
+    from symparams import dims, from_keras
+
+    T, d = dims("T d")
+    net = keras.Sequential([keras.Input((None, 16)), keras.layers.Dense(64),
+                            keras.layers.Dense(16)])
+    from_keras(net, input_shape=(T, 16), dims={16: d}).params   # 64*(d + 1) + d*65
+
+(Keras must be imported with ``KERAS_BACKEND`` set, so this is not run as a doctest.)
 
 ``input_shape`` leaves out the batch axis, as Keras's ``Input`` does; by
 default it is the model's own input shape, which must then have no unknown

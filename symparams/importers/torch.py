@@ -9,12 +9,14 @@ Parameters and buffers are then exactly ``module.parameters()`` and
 tied into two modules (an LM head sharing its embedding's weight) is counted
 once, where it is first used.
 
->>> import torch  # doctest: +SKIP
->>> from symparams import dims, from_torch  # doctest: +SKIP
->>> C, H, W, F = dims("C H W F")  # doctest: +SKIP
+>>> import torch
+>>> from symparams import dims, from_torch
+>>> C, H, W, F = dims("C H W F")
 >>> net = torch.nn.Sequential(torch.nn.Conv2d(3, 64, 3), torch.nn.ReLU(),
-...                           torch.nn.Flatten(), torch.nn.LazyLinear(10))  # doctest: +SKIP
->>> model = from_torch(net, input_shape=(C, H, W), dims={64: F})  # doctest: +SKIP
+...                           torch.nn.Flatten(2), torch.nn.Linear(64, 10))
+>>> model = from_torch(net, input_shape=(C, 10, 10), dims={64: F})
+>>> model.output_shape, model.params
+((N, F, 10), F*(9*C + 1) + 650)
 
 ``input_shape`` leaves out the batch axis, which becomes ``batch`` (the symbol
 ``N`` by default; an int fixes it; ``batch=None`` means ``input_shape`` is the
@@ -214,7 +216,7 @@ class _Importer:
         _check_weights(path, cls(**numeric), torch_module)
         symbolic = {k: self.renames.value(path, k, v) for k, v in numeric.items()}
         if isinstance(x, Tensor):
-            symbolic = _follow_input(symbolic, x)
+            symbolic = _follow_input(symbolic, numeric, x)
         if _frozen(path, torch_module):
             symbolic["trainable"] = False
         module = cls(**symbolic, name=path or snake_case(kind))
@@ -349,16 +351,17 @@ def _listing(weights: dict) -> str:
     return "{" + ", ".join(f"{k}: {v[0]}" for k, v in sorted(weights.items())) + "}"
 
 
-def _follow_input(arguments: dict, x: Tensor) -> dict:
-    """Input-sizing arguments taken from the tensor the module receives."""
+def _follow_input(arguments: dict, numeric: dict, x: Tensor) -> dict:
+    """Input-sizing arguments taken from the tensor the module receives (unless it is a number
+    torch would refuse: then the module's own value stays, and the model reports the clash)."""
     for key, axis in _INPUT_AXES.items():
-        value = arguments.get(key)
+        value = numeric.get(key)
         if value is None or len(x.shape) <= max(axis, -axis - 1):
             continue
         size = x.shape[axis]
         if not size.is_number or size == value:
             arguments[key] = size
-    shape = arguments.get("normalized_shape")
+    shape = numeric.get("normalized_shape")
     if isinstance(shape, tuple) and len(x.shape) >= len(shape):
         arguments["normalized_shape"] = tuple(
             s if not s.is_number or s == v else v
@@ -433,6 +436,20 @@ def _transpose(x, dim0, dim1):
     return _permute(x, *order)
 
 
+def _mean(x, dim=None, keepdim=False, **kwargs):
+    """A mean over the sequence axis of ``(N, T, d)`` or the spatial axes of ``(N, C, H, W)``:
+    global average pooling (other reductions raise)."""
+    axes = tuple(sorted(a % len(x.shape) for a in (dim if isinstance(dim, (tuple, list))
+                                                   else (dim,)))) if dim is not None else None
+    if not keepdim and len(x.shape) == 3 and axes == (1,):
+        return layers.GlobalAveragePooling1D()(x)
+    if not keepdim and len(x.shape) == 4 and axes == (2, 3):
+        return layers.GlobalAveragePooling2D(data_format="channels_first")(x)
+    raise ModelError(f"from_torch: a mean of {x!r} over dim={dim} (keepdim={keepdim}) is not "
+                     f"supported; means over axis 1 of (N, T, d) or axes (2, 3) of (N, C, H, W) "
+                     f"are")
+
+
 def _same(x, *args, **kwargs):
     return x
 
@@ -486,7 +503,7 @@ _METHODS = {
     "relu": _elementwise(nn.ReLU), "relu_": _elementwise(nn.ReLU),
     "sigmoid": _elementwise(nn.Sigmoid), "tanh": _elementwise(nn.Tanh),
     "softmax": _elementwise(nn.Softmax), "float": _same, "to": _same, "type_as": _same,
-    "clone": _same, "detach": _same,
+    "clone": _same, "detach": _same, "mean": _mean,
 }
 
 
@@ -503,7 +520,7 @@ def _function_table(torch) -> dict:
         torch.add: _merge(layers.Add, operator.add), torch.mul: _merge(layers.Multiply,
                                                                        operator.mul),
         torch.cat: _cat, torch.concat: _cat, torch.flatten: _flatten(0),
-        torch.reshape: _reshape, torch.permute: _permute, torch.transpose: _transpose,
+        torch.reshape: _reshape, torch.mean: _mean, torch.permute: _permute, torch.transpose: _transpose,
         F.adaptive_avg_pool1d: _pool(nn.AdaptiveAvgPool1d, ("output_size",)),
         F.adaptive_avg_pool2d: _pool(nn.AdaptiveAvgPool2d, ("output_size",)),
         F.adaptive_max_pool2d: _pool(nn.AdaptiveMaxPool2d, ("output_size",)),
