@@ -119,3 +119,22 @@ def test_random_sequential_stacks(kinds, units, first):
             "dropout": lambda: keras.layers.Dropout(0.5)}[kind]())
     net = keras.Sequential(stack)
     check(net, from_keras(net, input_shape=(d,)), {d: first})
+
+
+def test_recurrent_layers_and_wrappers():
+    net = keras.Sequential([
+        keras.Input((10,)), keras.layers.Embedding(100, 8),
+        keras.layers.Bidirectional(keras.layers.LSTM(16, return_sequences=True)),
+        keras.layers.TimeDistributed(keras.layers.Dense(3)), keras.layers.GRU(4)])
+    model = from_keras(net, input_shape=(T,), dims={8: d})
+    assert model.output_shape == (4,)
+    check(net, model, {T: 10, d: 8})
+
+
+def test_operations_on_keras_tensors():
+    x = keras.Input((4,))
+    y = keras.layers.Dense(4)(x)
+    net = keras.Model(x, x + y * 2)
+    check(net, from_keras(net))
+    with pytest.raises(ModelError, match="operation 'sum' is a keras.src.ops.numpy.Sum"):
+        from_keras(keras.Model(x, keras.ops.sum(y, axis=1)))

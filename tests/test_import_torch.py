@@ -282,3 +282,21 @@ def test_random_sequential_stacks(widths, extras, first):
     stack = tnn.Sequential(*modules)
     model = from_torch(stack, (d,))
     check(stack, model, {N: 2, d: first}, 2, first)
+
+
+class Recurrent(tnn.Module):
+    def __init__(self):
+        super().__init__()
+        self.rnn = tnn.LSTM(8, 16, num_layers=2, batch_first=True, bidirectional=True)
+        self.fc = tnn.Linear(32, 2)
+
+    def forward(self, x):
+        out, (h, c) = self.rnn(x)
+        return self.fc(out)
+
+
+def test_recurrent_outputs_unpacked():
+    net = Recurrent()
+    model = from_torch(net, (T, 8), dims={16: d})
+    assert model.output_shape == (N, T, 2)
+    check(net, model, {N: 2, T: 5, d: 16}, 2, 5, 8)

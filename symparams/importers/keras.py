@@ -120,6 +120,8 @@ class _Importer:
         if isinstance(op, self.keras.Model):
             tensors = [t for t in _flat(args) if isinstance(t, Tensor)]
             return self.run(op, tensors, prefix=f"{prefix}{op.name}.")
+        if not isinstance(op, self.keras.layers.Layer):
+            return _operation(op, args, prefix)
         kwargs = {k: v for k, v in kwargs.items() if v is not None}
         layer = self.made.get(id(op))
         if layer is None:
@@ -130,18 +132,27 @@ class _Importer:
 
     def _convert(self, op, prefix):
         """The symparams layer for ``op``, and its twin with Keras's own numbers."""
-        kind = type(op).__name__
+        return self._from_config(type(op).__name__, type(op).__module__, _config(op), prefix)
+
+    def _from_config(self, kind, module, config, prefix):
         cls = getattr(layers, kind, None)
-        if cls is None or kind not in layers.__all__ or \
-                not type(op).__module__.startswith("keras."):
-            raise ModelError(f"from_keras: layer '{prefix}{op.name}' is a "
-                             f"{type(op).__module__}.{kind}, which symparams does not import")
-        config = _config(op)
-        config["name"] = f"{prefix}{op.name}"
-        numeric = cls(**config)
-        config = {k: v if k == "name" else self.renames.value(op.name, k, v)
-                  for k, v in config.items()}
-        return cls(**config), numeric
+        label = f"{prefix}{config.get('name')}"
+        if cls is None or kind not in layers.__all__ or not module.startswith("keras"):
+            raise ModelError(f"from_keras: layer '{label}' is a {module}.{kind}, which "
+                             f"symparams does not import")
+        renamed = {k: self.renames.value(config.get("name"), k, v) for k, v in config.items()
+                   if k != "name"}
+        mine, numeric = dict(renamed, name=label), dict(config, name=label)
+        for key in ("layer", "backward_layer"):  # wrappers: the wrapped layers' own configs
+            entry = config.get(key)
+            if isinstance(entry, dict):
+                mine[key], numeric[key] = self._from_config(
+                    entry["class_name"], entry.get("module") or "", _plain_dtype(entry["config"]),
+                    f"{label}.")
+        try:
+            return cls(**mine), cls(**numeric)
+        except SymparamsError as err:
+            raise err.in_layer(f"'{label}' ({kind})") from None
 
     def _check_weights(self, label, numeric, op, args, kwargs) -> None:
         """The twin made from the config, called on Keras's own input shapes, has exactly
@@ -170,9 +181,28 @@ class _Importer:
                                  f"layer symparams imported")
 
 
+#: Keras operations (``x + y`` on Keras tensors) that are merges of two tensors.
+_MERGES = {"Add": layers.Add, "Subtract": layers.Subtract, "Multiply": layers.Multiply}
+
+
+def _operation(op, args, prefix):
+    """A Keras operation that is not a layer: ``x + y``, ``x * y`` (a number leaves shapes)."""
+    merge = _MERGES.get(type(op).__name__)
+    if merge is None or len(args) != 2:
+        raise ModelError(f"from_keras: operation '{prefix}{op.name}' is a "
+                         f"{type(op).__module__}.{type(op).__name__}, which symparams does not "
+                         f"import")
+    tensors = [a for a in args if isinstance(a, Tensor)]
+    return merge()(list(args)) if len(tensors) == 2 else tensors[0]
+
+
 def _config(op) -> dict:
     """``op.get_config()`` with its dtype policy as a plain dtype name."""
-    config = dict(op.get_config())
+    return _plain_dtype(op.get_config())
+
+
+def _plain_dtype(config: dict) -> dict:
+    config = dict(config)
     dtype = config.get("dtype")
     if isinstance(dtype, dict):
         config["dtype"] = dtype.get("config", {}).get("name")
