@@ -300,3 +300,44 @@ def test_recurrent_outputs_unpacked():
     model = from_torch(net, (T, 8), dims={16: d})
     assert model.output_shape == (N, T, 2)
     check(net, model, {N: 2, T: 5, d: 16}, 2, 5, 8)
+
+
+class Containers(tnn.Module):
+    """ModuleList in a loop, a ModuleDict, one module under two names, two inputs, indexing,
+    shape reads and several outputs."""
+
+    def __init__(self):
+        super().__init__()
+        self.layers = tnn.ModuleList([tnn.Linear(8, 8) for _ in range(3)])
+        self.heads = tnn.ModuleDict({"a": tnn.Linear(8, 2)})
+        self.alias = self.layers[0]
+
+    def forward(self, x, y):
+        for layer in self.layers:
+            x = layer(x)
+        x = self.alias(x)
+        z = x[:, 0] + y.squeeze(1)
+        w = x[..., :4].unsqueeze(1)
+        return self.heads["a"](z), w, x.reshape(x.shape[0], -1)
+
+
+def test_containers_several_inputs_and_indexing():
+    net = Containers()
+    model = from_torch(net, [(T, 8), (1, 8)])
+    assert int(model.params) == counts(net)[0]
+    assert [b.name for b in model.layers].count("layers.0") == 1
+    numeric = model.subs(N=2, T=5)
+    with torch.no_grad():
+        theirs = net(torch.zeros(2, 5, 8), torch.zeros(2, 1, 8))
+    assert [tuple(s) for s in numeric.output_shape] == [tuple(t.shape) for t in theirs]
+    with pytest.raises(ModelError, match="slicing axis 1 of size T"):
+        from_torch(_Lambda(lambda x: x[:, 1:3]), (T, 8))
+
+
+class _Lambda(tnn.Module):
+    def __init__(self, function):
+        super().__init__()
+        self.function = function
+
+    def forward(self, x):
+        return self.function(x)

@@ -460,9 +460,73 @@ def _size(x, dim=None):
 
 def _getitem(value, index):
     if isinstance(value, Tensor):
-        raise ModelError(f"from_torch: indexing a tensor ({value!r}[{index!r}]) is not "
-                         f"supported")
+        return _Select(_index_items(value, index))(value)
     return value[index]
+
+
+def _index_items(x: Tensor, index) -> tuple:
+    """``x[index]`` as one entry per axis: an int selects, ``(start, stop)`` slices."""
+    items = list(index) if isinstance(index, tuple) else [index]
+    if items.count(Ellipsis) > 1 or any(i is None for i in items):
+        raise ModelError(f"from_torch: indexing {x!r} with {index!r} is not supported")
+    if Ellipsis in items:
+        at = items.index(Ellipsis)
+        items[at:at + 1] = [slice(None)] * (len(x.shape) - len(items) + 1)
+    items += [slice(None)] * (len(x.shape) - len(items))
+    found = []
+    for item in items:
+        if isinstance(item, slice) and item.step in (None, 1):
+            found.append((item.start, item.stop))
+        elif isinstance(item, int) and not isinstance(item, bool):
+            found.append(item)
+        else:
+            raise ModelError(f"from_torch: indexing {x!r} with {index!r} is not supported "
+                             f"(ints, slices without steps and ... are)")
+    return tuple(found)
+
+
+class _Select(nn.Module):
+    """``x[index]``: basic indexing (an int drops its axis, a slice keeps a range)."""
+
+    no_weights_reason = "it only selects entries: no weights, 0 parameters"
+
+    def __init__(self, index, **kwargs):
+        super().__init__(**kwargs)
+        self._store(index=tuple(index))
+
+    def compute_output_shape(self, input_shape):
+        if len(self.index) > len(input_shape):
+            raise ModelError(f"too many indices for a tensor of rank {len(input_shape)}")
+        shape = []
+        for axis, (item, size) in enumerate(zip(self.index, input_shape)):
+            if isinstance(item, int):
+                continue
+            if item == (None, None):
+                shape.append(size)
+            elif size.is_number:
+                shape.append(sympy.Integer(len(range(int(size))[slice(*item)])))
+            else:
+                raise ModelError(f"from_torch: slicing axis {axis} of size {size} with "
+                                 f"{slice(*item)} is not supported (only whole slices of "
+                                 f"symbolic axes are)")
+        return tuple(shape)
+
+
+def _unsqueeze(x, dim):
+    dim = dim % (len(x.shape) + 1)
+    if dim == 0:
+        raise ModelError(f"from_torch: unsqueeze(0) of {x!r} would move the batch axis")
+    shape = list(x.shape[1:])
+    shape.insert(dim - 1, 1)
+    return layers.Reshape(tuple(shape))(x)
+
+
+def _squeeze(x, dim):
+    dim = dim % len(x.shape)
+    if dim == 0 or x.shape[dim] != 1:
+        raise ModelError(f"from_torch: squeeze({dim}) of {x!r} is supported only for an axis of "
+                         f"size 1 that is not the batch")
+    return layers.Reshape(tuple(s for i, s in enumerate(x.shape) if i not in (0, dim)))(x)
 
 
 def _getattr(value, attribute):
@@ -503,7 +567,8 @@ _METHODS = {
     "relu": _elementwise(nn.ReLU), "relu_": _elementwise(nn.ReLU),
     "sigmoid": _elementwise(nn.Sigmoid), "tanh": _elementwise(nn.Tanh),
     "softmax": _elementwise(nn.Softmax), "float": _same, "to": _same, "type_as": _same,
-    "clone": _same, "detach": _same, "mean": _mean,
+    "clone": _same, "detach": _same, "mean": _mean, "unsqueeze": _unsqueeze,
+    "squeeze": _squeeze,
 }
 
 
@@ -520,7 +585,8 @@ def _function_table(torch) -> dict:
         torch.add: _merge(layers.Add, operator.add), torch.mul: _merge(layers.Multiply,
                                                                        operator.mul),
         torch.cat: _cat, torch.concat: _cat, torch.flatten: _flatten(0),
-        torch.reshape: _reshape, torch.mean: _mean, torch.permute: _permute, torch.transpose: _transpose,
+        torch.reshape: _reshape, torch.mean: _mean, torch.unsqueeze: _unsqueeze,
+        torch.squeeze: _squeeze, torch.permute: _permute, torch.transpose: _transpose,
         F.adaptive_avg_pool1d: _pool(nn.AdaptiveAvgPool1d, ("output_size",)),
         F.adaptive_avg_pool2d: _pool(nn.AdaptiveAvgPool2d, ("output_size",)),
         F.adaptive_max_pool2d: _pool(nn.AdaptiveMaxPool2d, ("output_size",)),
