@@ -259,6 +259,12 @@ def test_unsupported_modules_and_functions_are_named():
         from_torch(Branching(), (4,))
     with pytest.raises(ArgumentTypeError, match="must be a torch.nn.Module"):
         from_torch("resnet", (4,))
+    with pytest.raises(ModelError, match="truediv of two tensors is not supported"):
+        from_torch(_Lambda(lambda x: x / x), (4,))
+    with pytest.raises(ModelError, match="a mean of .* over dim=2"):
+        from_torch(_Lambda(lambda x: x.mean(2)), (T, 4))
+    with pytest.raises(ArgumentError, match="describes 2 inputs, but _Lambda.forward takes 1"):
+        from_torch(_Lambda(lambda x: x), [(4,), (4,)])
 
 
 _LAYERS = st.sampled_from(["linear", "relu", "norm", "batchnorm", "dropout", "gelu", "tanh"])

@@ -38,7 +38,7 @@ import sympy
 from .. import layers, nn
 from ..dims import dims as _dims
 from ..errors import (
-    ArgumentTypeError, MissingDependencyError, ModelError, SymparamsError,
+    ArgumentError, ArgumentTypeError, MissingDependencyError, ModelError, SymparamsError,
 )
 from ..graph import Model, Tensor
 from ..intmath import floor_div
@@ -118,6 +118,11 @@ class _Importer:
         if _is_torch_nn(self.root) and not isinstance(self.root, self.torch.nn.Sequential):
             return self.call_module("", tuple(inputs), {})  # a torch.nn module on its own
         graph = self._trace()
+        wanted = sum(node.op == "placeholder" for node in graph.nodes)
+        if len(inputs) > wanted:
+            raise ArgumentError(f"from_torch: `input_shape` describes {len(inputs)} inputs, but "
+                                f"{type(self.root).__name__}.forward takes {wanted}",
+                                argument="input_shape", value=len(inputs))
         values, placeholders = {}, iter(inputs)
         for node in graph.nodes:
             if node.op == "placeholder":
@@ -180,7 +185,8 @@ class _Importer:
             return handler(*args, **kwargs)
         except SymparamsError:
             raise
-        except (TypeError, ValueError, IndexError) as err:
+        except (TypeError, ValueError, IndexError, KeyError, AttributeError,
+                ZeroDivisionError) as err:
             raise ModelError(f"from_torch: cannot import the call {what}(...) "
                              f"('{node.name}'): {err}") from None
 
@@ -381,6 +387,9 @@ def _merge(layer_class, scalar):
     def merge(a, b, *rest, **options):
         tensors = [v for v in (a, b) if isinstance(v, Tensor)]
         if len(tensors) == 2:
+            if layer_class is None:
+                raise ModelError(f"from_torch: {scalar.__name__} of two tensors is not "
+                                 f"supported (of a tensor and a number it is)")
             return layer_class()([a, b])
         if tensors:
             return tensors[0]
@@ -579,7 +588,7 @@ def _function_table(torch) -> dict:
                                                                               operator.add),
         operator.mul: _merge(layers.Multiply, operator.mul),
         operator.sub: _merge(layers.Subtract, operator.sub),
-        operator.truediv: _merge(layers.Multiply, operator.truediv),
+        operator.truediv: _merge(None, operator.truediv),
         operator.floordiv: _numbers(floor_div),
         operator.getitem: _getitem, getattr: _getattr,
         torch.add: _merge(layers.Add, operator.add), torch.mul: _merge(layers.Multiply,
