@@ -347,3 +347,26 @@ class _Lambda(tnn.Module):
 
     def forward(self, x):
         return self.function(x)
+
+
+_CONV = st.tuples(st.sampled_from(["conv", "pool", "norm", "relu"]), st.integers(1, 3),
+                  st.integers(1, 2), st.integers(0, 1), st.integers(1, 6))
+
+
+@given(blocks=st.lists(_CONV, min_size=1, max_size=4), size=st.tuples(st.integers(16, 24),
+                                                                       st.integers(16, 24)))
+def test_random_convolution_stacks(blocks, size):
+    """Random convolution stacks over a symbolic image: shapes and counts substitute back."""
+    modules, channels = [], 3
+    for kind, kernel, stride, padding, width in blocks:
+        if kind == "conv":
+            modules.append(tnn.Conv2d(channels, width, kernel, stride=stride,
+                                      padding=min(padding, kernel // 2)))
+            channels = width
+        elif kind == "pool":
+            modules.append(tnn.MaxPool2d(kernel, stride=stride, ceil_mode=padding == 1))
+        else:
+            modules.append(tnn.BatchNorm2d(channels) if kind == "norm" else tnn.ReLU())
+    stack = tnn.Sequential(*modules)
+    model = from_torch(stack, (3, H, W))
+    check(stack, model, {N: 1, H: size[0], W: size[1]}, 1, 3, *size)
