@@ -167,6 +167,32 @@ def test_a_tiny_transformer():
     assert model.subs(T=6).output_shape == (N, 3)
 
 
+class EncoderDecoder(tnn.Module):
+    def __init__(self, width=16):
+        super().__init__()
+        self.encoder = tnn.TransformerEncoder(
+            tnn.TransformerEncoderLayer(width, 2, 32, batch_first=True), 2,
+            enable_nested_tensor=False)
+        self.decoder = tnn.TransformerDecoder(
+            tnn.TransformerDecoderLayer(width, 2, 32, batch_first=True), 2,
+            norm=tnn.LayerNorm(width))
+
+    def forward(self, source, target):
+        return self.decoder(target, self.encoder(source))
+
+
+def test_an_encoder_decoder():
+    net = EncoderDecoder()
+    model = from_torch(net, [(K, 16), (T, 16)], dims={16: d})
+    assert model.output_shape == (N, T, d)
+    numeric = model.subs(N=2, K=7, T=5, d=16)
+    assert ours(numeric) == counts(net)
+    with torch.no_grad():
+        net.eval()
+        assert numeric.output_shape == tuple(net(torch.zeros(2, 7, 16),
+                                                 torch.zeros(2, 5, 16)).shape)
+
+
 def test_an_encoder_layer_on_its_own():
     layer = tnn.TransformerEncoderLayer(32, 4, 64, norm_first=True, activation="gelu")
     model = from_torch(layer, (T, 32), batch=None, dims={32: d})

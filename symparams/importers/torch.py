@@ -194,20 +194,22 @@ class _Importer:
 
     def call_module(self, path, args, kwargs):
         torch_module = self.root.get_submodule(path)
-        if isinstance(torch_module, self.torch.nn.TransformerEncoder):
-            return self._encoder(path, torch_module, args, kwargs)
+        if isinstance(torch_module, (self.torch.nn.TransformerEncoder,
+                                     self.torch.nn.TransformerDecoder)):
+            return self._stack(path, torch_module, args)
         module = self.made.get(id(torch_module))
         if module is None:
             module = self._convert(path, torch_module, args[0] if args else None)
             self.made[id(torch_module)] = module
         return module(*args, **kwargs)
 
-    def _encoder(self, path, encoder, args, kwargs):
-        """``nn.TransformerEncoder``: its layers in turn, then its norm (when it has one)."""
-        x, rest = args[0], {k: v for k, v in kwargs.items() if k in ("src_key_padding_mask",)}
-        for index in range(len(encoder.layers)):
-            x = self.call_module(_join(path, f"layers.{index}"), (x,), rest)
-        if encoder.norm is not None:
+    def _stack(self, path, stack, args):
+        """``nn.TransformerEncoder`` or ``TransformerDecoder``: its layers in turn (a decoder's
+        with the memory), then its norm when it has one. Masks change no shape."""
+        x, memory = args[0], tuple(args[1:2])
+        for index in range(len(stack.layers)):
+            x = self.call_module(_join(path, f"layers.{index}"), (x, *memory), {})
+        if stack.norm is not None:
             x = self.call_module(_join(path, "norm"), (x,), {})
         return x
 
