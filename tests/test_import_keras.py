@@ -95,6 +95,17 @@ def test_unknown_layers_and_bad_arguments():
         from_keras(keras.Sequential([keras.Input((None, 4)), keras.layers.Dense(3)]))
     with pytest.raises(ModelError, match="no input yet"):
         from_keras(keras.Sequential([keras.layers.Dense(3)]))
+
+    class Subclassed(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.dense = keras.layers.Dense(2)
+
+        def call(self, x):
+            return self.dense(x)
+
+    with pytest.raises(ModelError, match="subclassed Subclassed with its own call"):
+        from_keras(Subclassed(), input_shape=(3,))
     with pytest.raises(ArgumentTypeError, match="must be a keras.Model"):
         from_keras(keras.layers.Dense(3))
     with pytest.raises(ArgumentError, match="matched no argument"):
@@ -138,3 +149,20 @@ def test_operations_on_keras_tensors():
     check(net, from_keras(net))
     with pytest.raises(ModelError, match="operation 'sum' is a keras.src.ops.numpy.Sum"):
         from_keras(keras.Model(x, keras.ops.sum(y, axis=1)))
+
+
+def test_widths_by_argument_name_and_by_layer():
+    net = keras.Sequential([keras.Input((6,)), keras.layers.Dense(8, name="hidden"),
+                            keras.layers.Dense(8, name="out")])
+    every = from_keras(net, dims={"units": d})
+    assert same(every.params, d * 7 + d * (d + 1))
+    one = from_keras(net, dims={"out.units": K, 6: F})
+    assert one.input_shape == (F,) and one.output_shape == (K,)
+    check(net, one, {K: 8, F: 6})
+
+
+def test_a_missing_keras_is_a_clear_error(monkeypatch):
+    from symparams.errors import MissingDependencyError
+    monkeypatch.setitem(__import__("sys").modules, "keras", None)
+    with pytest.raises(MissingDependencyError, match="from_keras needs Keras 3"):
+        from_keras(object())

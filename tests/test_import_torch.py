@@ -396,3 +396,10 @@ def test_random_convolution_stacks(blocks, size):
     stack = tnn.Sequential(*modules)
     model = from_torch(stack, (3, H, W))
     check(stack, model, {N: 1, H: size[0], W: size[1]}, 1, 3, *size)
+
+
+def test_a_missing_torch_is_a_clear_error(monkeypatch):
+    from symparams.errors import MissingDependencyError
+    monkeypatch.setitem(__import__("sys").modules, "torch", None)
+    with pytest.raises(MissingDependencyError, match="from_torch needs PyTorch"):
+        from_torch(object(), (3,))

@@ -45,8 +45,7 @@ def from_keras(model, input_shape=None, *, dims=None, name=None) -> Model:
         raise ArgumentTypeError(f"from_keras: `model` must be a keras.Model. Received: "
                                 f"{model!r}", argument="model", value=model)
     renames = Renames(dims, widths=_WIDTHS, owner="from_keras")
-    inputs = [Input(renames.size(shape), name=label)
-              for shape, label in _input_shapes(model, input_shape)]
+    inputs = [Input(renames.size(shape)) for shape in _input_shapes(model, input_shape)]
     importer = _Importer(keras, renames)
     outputs = importer.run(model, inputs, prefix="")
     result = Model(inputs, outputs, name=name or model.name)
@@ -64,11 +63,14 @@ def _require_keras():
 
 
 def _input_shapes(model, input_shape) -> list[tuple]:
-    """``(shape, name)`` of each input: ``input_shape`` or the model's own (batch left out)."""
+    """Each input's shape: ``input_shape`` or the model's own (batch left out)."""
     if input_shape is not None:
+        if not isinstance(input_shape, (tuple, list)):
+            raise ArgumentTypeError(f"from_keras: `input_shape` must be a tuple of sizes (or a "
+                                    f"list of them). Received: input_shape={input_shape!r}",
+                                    argument="input_shape", value=input_shape)
         several = isinstance(input_shape, list)
-        shapes = [tuple(s) for s in input_shape] if several else [tuple(input_shape)]
-        return [(shape, None) for shape in shapes]
+        return [tuple(s) for s in input_shape] if several else [tuple(input_shape)]
     try:
         tensors = model.inputs
     except (AttributeError, ValueError):
@@ -83,7 +85,7 @@ def _input_shapes(model, input_shape) -> list[tuple]:
             raise ModelError(f"from_keras: input '{tensor.name}' of model '{model.name}' has "
                              f"unknown sizes {shape}; pass input_shape=(...) with symbols "
                              f"from symparams.dims for them")
-        found.append((shape, None))
+        found.append(shape)
     return found
 
 
@@ -103,6 +105,10 @@ class _Importer:
             for layer in model.layers:
                 x = self.call(layer, (x,), {}, prefix)
             return x
+        if not hasattr(model, "_run_through_graph"):
+            raise ModelError(f"from_keras: model '{model.name}' is a subclassed "
+                             f"{type(model).__name__} with its own call(); only functional and "
+                             f"sequential models have a graph to import")
         structure = inputs if len(inputs) > 1 else inputs[0]
         try:
             return model._run_through_graph(
