@@ -21,6 +21,7 @@ from .evaluation import sweep
 from .explain import explain
 from .graph import Input, Model, Tensor
 from .importers import from_keras, from_torch
+from .memory import memory
 from .model import Sequential
 from .plot import plot
 from .printing import latex
@@ -31,8 +32,8 @@ __version__ = "0.1.0"
 __all__ = [
     "ArgumentError", "Input", "Model", "ModelError", "Repeat", "Sequential", "ShapeError",
     "SymparamsError", "Tensor", "compare", "dims", "explain", "from_keras", "from_torch", "latex",
-    "layers", "leading_term",
-    "nn", "plot", "scaling_exponent", "sensitivity", "solve_budget", "sweep", "zoo",
+    "layers", "leading_term", "memory", "nn", "plot", "scaling_exponent", "sensitivity",
+    "solve_budget", "sweep", "zoo",
 ]
 
 
