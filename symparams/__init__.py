@@ -21,6 +21,7 @@ from .errors import ArgumentError, ModelError, ShapeError, SymparamsError
 from .evaluation import sweep
 from .explain import explain
 from .graph import Input, Model, Tensor
+from .importers import from_keras, from_torch
 from .memory import memory
 from .model import Sequential
 from .plot import plot
@@ -31,9 +32,9 @@ __version__ = "0.1.0"
 
 __all__ = [
     "ArgumentError", "Input", "Model", "ModelError", "Repeat", "Sequential", "ShapeError",
-    "SymparamsError", "Tensor", "compare", "dims", "explain", "flops", "latex", "layers",
-    "leading_term", "memory", "nn", "plot", "scaling_exponent", "sensitivity", "solve_budget",
-    "sweep", "zoo",
+    "SymparamsError", "Tensor", "compare", "dims", "explain", "flops", "from_keras", "from_torch",
+    "latex", "layers", "leading_term", "memory", "nn", "plot", "scaling_exponent", "sensitivity",
+    "solve_budget", "sweep", "zoo",
 ]
 
 

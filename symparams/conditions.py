@@ -26,12 +26,13 @@ import sympy
 from .errors import ShapeError
 from .intmath import as_expr
 
-__all__ = ["Condition", "settle"]
+__all__ = ["Condition", "settle", "undecided"]
 
 
 @dataclass(frozen=True)
 class Condition:
-    """``lhs == rhs``, ``lhs < rhs``, or ``lhs`` divides ``rhs``, with what it means."""
+    """``lhs == rhs``, ``lhs < rhs``, ``lhs >= rhs``, or ``lhs`` divides ``rhs``, with what it
+    means."""
 
     kind: str
     lhs: sympy.Expr
@@ -47,6 +48,10 @@ class Condition:
         return cls("less", as_expr(lhs), as_expr(rhs), meaning)
 
     @classmethod
+    def at_least(cls, lhs, rhs, meaning: str) -> "Condition":
+        return cls("at_least", as_expr(lhs), as_expr(rhs), meaning)
+
+    @classmethod
     def divides(cls, divisor, value, meaning: str) -> "Condition":
         return cls("divides", as_expr(divisor), as_expr(value), meaning)
 
@@ -59,6 +64,8 @@ class Condition:
             return False if difference.is_zero is False else None
         if self.kind == "less":
             return (self.rhs - self.lhs).is_positive
+        if self.kind == "at_least":
+            return (self.lhs - self.rhs).is_nonnegative
         quotient = self.rhs / self.lhs
         return quotient.is_integer
 
@@ -68,14 +75,40 @@ class Condition:
             return sympy.Eq(self.lhs, self.rhs, evaluate=False)
         if self.kind == "less":
             return sympy.StrictLessThan(self.lhs, self.rhs, evaluate=False)
+        if self.kind == "at_least":
+            return sympy.GreaterThan(self.lhs, self.rhs, evaluate=False)
         return sympy.Eq(sympy.Mod(self.rhs, self.lhs), 0, evaluate=False)
 
+    def subs(self, mapping) -> "Condition":
+        """The condition with symbols replaced (``mapping`` from symbols to values)."""
+        if not self.free_symbols & mapping.keys():
+            return self
+        return Condition(self.kind, self.lhs.xreplace(mapping), self.rhs.xreplace(mapping),
+                         self.meaning)
+
+    @property
+    def free_symbols(self) -> set:
+        return self.lhs.free_symbols | self.rhs.free_symbols
+
+    def failure(self) -> str:
+        """How the condition fails, as errors say it: ``64 != 4*H + 1``."""
+        return f"{self.lhs} {_SIGNS[self.kind][1]} {self.rhs}"
+
+    def __str__(self) -> str:
+        return f"{self.lhs} {_SIGNS[self.kind][0]} {self.rhs}"
+
     def __repr__(self) -> str:
-        return f"Condition({self.lhs} {_SIGNS[self.kind][0]} {self.rhs}: {self.meaning})"
+        return f"Condition({self}: {self.meaning})"
 
 
-_SIGNS = {"equal": ("=", "!="), "less": ("<", "is not below"),
+_SIGNS = {"equal": ("=", "!="), "less": ("<", "is not below"), "at_least": (">=", "<"),
           "divides": ("divides", "does not divide")}
+
+
+def undecided(*conditions) -> tuple[Condition, ...]:
+    """Those of ``conditions`` that depend on the values (a false one is left to its layer,
+    which says why in its own words)."""
+    return tuple(c for c in conditions if c.holds() is None)
 
 
 def settle(conditions) -> tuple[Condition, ...]:
@@ -84,8 +117,7 @@ def settle(conditions) -> tuple[Condition, ...]:
     for condition in conditions:
         verdict = condition.holds()
         if verdict is False:
-            sign = _SIGNS[condition.kind][1]
-            raise ShapeError(f"{condition.meaning}: {condition.lhs} {sign} {condition.rhs}")
+            raise ShapeError(f"{condition.meaning}: {condition.failure()}")
         if verdict is None:
             kept.append(condition)
     return tuple(kept)

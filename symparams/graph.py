@@ -198,6 +198,11 @@ class Model(BaseModel):
                 requires[tensor] = grad or makes_grad(node.bound)
         return found
 
+    def _open_conditions(self) -> list:
+        """Every call's open conditions (a layer called twice may meet two sets)."""
+        named = dict(zip(dict.fromkeys(n.layer for n in self._nodes), self._bound))
+        return [(named[n.layer], c) for n in self._nodes for c in n.bound.conditions]
+
     @property
     def input_shape(self):
         shapes = [t.shape for t in self.inputs]
@@ -224,6 +229,7 @@ class Model(BaseModel):
         given.update(values)
         replacements = arguments.substitutions(given, self.free_symbols,
                                                owner=f"model '{self.name}'")
+        self._refuse(replacements)
         tensors = {}
         for tensor in self.inputs:
             tensors[tensor] = Tensor(tuple(s.xreplace(replacements) for s in tensor.shape),

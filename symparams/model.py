@@ -62,13 +62,55 @@ class BaseModel:
 
     @property
     def conditions(self) -> tuple:
-        """Conditions on the sizes that could not be decided symbolically, layer by layer."""
-        return tuple((b.name, c) for b in self.layers for c in b.conditions) + self._ties()
+        """Conditions on the sizes that could not be decided symbolically, simplified.
 
-    def _ties(self) -> tuple:
+        ``(layer name, condition)`` pairs in layer order: each symbol's tightest
+        lower bound (``H >= 16``) and what no bound implies; see
+        :mod:`symparams.validity`.
+        """
+        if "conditions" not in self._totals:
+            from .validity import simplify
+            self._totals["conditions"] = simplify(self._open_conditions() + self._ties())
+        return self._totals["conditions"]
+
+    def min_input_size(self, mapping: Mapping | None = None, /, **values) -> dict:
+        """The smallest value of each input symbol for which every layer is valid.
+
+        Every output dimension at least 1 and every recorded condition met: the
+        structure's own minimum, not a framework's documented guard. ``values``
+        fix other symbols the conditions use (or some inputs). Symbols sharing
+        no condition are independent; see :mod:`symparams.validity` for those
+        that share one.
+
+        >>> from symparams.examples import reference_cnn
+        >>> reference_cnn().min_input_size()
+        {H: 16, W: 16, C: 1}
+        """
+        from .validity import min_input_size
+        given = dict(mapping or {})
+        given.update(values)
+        return min_input_size(self, arguments.substitutions(given, self.free_symbols,
+                                                            owner=f"model '{self.name}'"))
+
+    def _open_conditions(self) -> list:
+        """Every call's open conditions, as ``(bound layer, condition)``, in layer order."""
+        return [(b, c) for b in self.layers for c in b.conditions]
+
+    def _refuse(self, replacements: dict) -> None:
+        """A :class:`ShapeError` naming the first layer whose condition ``replacements`` break."""
+        for bound, condition in self._open_conditions():
+            given = condition.subs(replacements)
+            if given.holds() is False:
+                values = ", ".join(f"{s}={replacements[s]}" for s in sorted(
+                    condition.free_symbols & replacements.keys(), key=lambda s: s.name))
+                raise ShapeError(f"{condition.meaning}: {condition} fails at {values} "
+                                 f"({given.failure()})",
+                                 layer=f"'{bound.name}' ({bound.class_name})")
+
+    def _ties(self) -> list:
         """Each tied weight's source, found in this model, with as many entries (else an error).
 
-        Returns the size equalities that stay open, as ``(layer name, condition)``.
+        Returns the size equalities that stay open, as ``(bound layer, condition)``.
         """
         made = {f"{b.name}.{w.name}": w for b in self.layers for w in b.weights
                 if not w.tied_to}
@@ -86,12 +128,12 @@ class BaseModel:
                     raise ModelError(f"'{full}' is tied to '{weight.tied_to}', which is not a "
                                      f"weight of a layer in model '{self.name}'")
                 try:
-                    kept += [(bound.name, c) for c in settle([Condition.equal(
+                    kept += [(bound, c) for c in settle([Condition.equal(
                         weight.size, source.size,
                         f"'{full}' is tied to '{weight.tied_to}', so it has as many entries")])]
                 except ShapeError as err:
                     raise err.in_layer(f"'{bound.name}' ({bound.class_name})") from None
-        return tuple(kept)
+        return kept
 
     @property
     def macs(self) -> sympy.Expr:
@@ -252,11 +294,13 @@ class Sequential(BaseModel):
     def subs(self, mapping: Mapping | None = None, /, **values) -> "Sequential":
         """The model with symbols replaced by values everywhere (input and layer arguments).
 
-        Keys may be symbols or their names. Every layer is bound again, so a
-        value that makes some dimension fall below 1 raises
-        :class:`~symparams.errors.ShapeError` naming the first such layer.
+        Keys may be symbols or their names. Values that break a recorded
+        condition (an output dimension below 1, say) raise
+        :class:`~symparams.errors.ShapeError` naming the first such layer and
+        the condition; every layer is then bound again.
         """
         replacements = self._replacements(mapping, values)
+        self._refuse(replacements)
         model = Sequential(input_shape=tuple(s.xreplace(replacements) for s in self.input_shape),
                            name=self.name)
         for layer, bound in zip(self._layers, self._bound):

@@ -41,11 +41,21 @@ def block_parts(block, input_shape):
 
 
 def block_conditions(block, input_shape) -> tuple[Condition, ...]:
-    """What a block's own layers still require, each meaning led by the layer's name."""
-    if isinstance(block, BaseModel):
-        return tuple(dataclasses.replace(c, meaning=f"'{name}': {c.meaning}")
-                     for name, c in block.conditions)
-    return block.bind(input_shape).conditions
+    """What the layers inside ``block`` need, in the sizes of ``input_shape``.
+
+    A model's input symbols are replaced by the sizes it receives; each meaning is
+    led by the name of the inner layer that imposed it.
+    """
+    if not isinstance(block, BaseModel):
+        return block.bind(input_shape).conditions
+    expected = block.input_shape
+    renamed = {} if isinstance(expected, list) else \
+        {a: b for a, b in zip(expected, input_shape) if a.is_Symbol}
+    found = []
+    for bound, condition in block._open_conditions() + block._ties():
+        meaning = f"'{bound.name}': {condition.meaning}"
+        found.append(dataclasses.replace(condition.subs(renamed), meaning=meaning))
+    return tuple(found)
 
 
 def _batch_excluded(block) -> bool:

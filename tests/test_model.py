@@ -93,7 +93,8 @@ def test_subs_rejects_unknown_names_and_bad_values():
 
 def test_substitution_below_one_names_the_first_layer():
     model = Sequential([layers.Conv2D(4, 3), layers.Conv2D(4, 3)], input_shape=(H, H, 1))
-    with pytest.raises(ShapeError, match=r"Layer 'conv2d_1' \(Conv2D\): output dimension 0 would be -1"):
+    with pytest.raises(ShapeError, match=r"Layer 'conv2d_1' \(Conv2D\): output dimension 0 must be at least 1: "
+                                         r"H - 4 >= 1 fails at H=3 \(-1 < 1\)$"):
         model.subs(H=3)
 
 

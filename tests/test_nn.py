@@ -27,9 +27,10 @@ def test_in_features_is_checked_three_valued():
     features = nn.Flatten()(nn.MaxPool2d(4)(nn.Conv2d(3, 64, 3, padding=1)(x)))
     out = nn.Linear(64 * 7 * 7, 10)(features)
     model = Model(x, out)
-    assert len(model.conditions) == 1
-    name, condition = model.conditions[0]
-    assert name == "linear" and "in_features" in condition.meaning
+    assert [(name, str(c)) for name, c in model.conditions] == [
+        ("max_pool2d", "H >= 4"), ("max_pool2d", "W >= 4"),
+        ("linear", "3136 = 64*floor(H/4)*floor(W/4)")]
+    assert "in_features" in model.conditions[2][1].meaning
     assert model.subs(H=28, W=28).output_shape == (N, 10)
     with pytest.raises(ShapeError, match=r"Layer 'linear' \(Linear\): in_features must equal .*"
                                          r"3136 != 4096"):

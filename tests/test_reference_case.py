@@ -86,5 +86,5 @@ def test_12x12_input_fails_at_the_second_conv():
         reference_cnn().subs(H=12, W=12, C=1)
     assert info.value.layer == "'conv2d_1' (Conv2D)"
     assert str(info.value) == (
-        "Layer 'conv2d_1' (Conv2D): output dimension 0 would be 0, below 1, for input shape "
-        "(4, 4, 32); its input is the output of 'max_pooling2d' (MaxPooling2D)")
+        "Layer 'conv2d_1' (Conv2D): output dimension 0 must be at least 1: "
+        "floor(H/2) - 6 >= 1 fails at H=12 (0 < 1)")

@@ -158,8 +158,9 @@ def test_vision_transformer_with_a_symbolic_image_size():
     assert str(token.params) == "768*floor(S/16)**2 + 768"
     numeric = zoo.vit_b_16(image_size=48)
     assert model.subs(S=48).params == numeric.params
-    assert [str(c.as_relation()) for _, c in model.conditions] == ["Eq(Mod(S, 16), 0)"]
-    with pytest.raises(ArgumentError, match="indivisible by patch size"):
+    assert [str(c.as_relation()) for _, c in model.conditions] == ["Eq(Mod(S, 16), 0)", "S >= 16"]
+    with pytest.raises(ShapeError, match=r"'image_size_check'.*divisible by the patch size: "
+                                         r"16 divides S fails at S=50"):
         model.subs(S=50)
 
 

@@ -270,7 +270,9 @@ class Layer:
         ``options`` are call options that change shapes (attention weights
         returned or not, say), passed on to :meth:`compute_output_shape`.
         Raises :class:`~symparams.errors.ShapeError` when the layer cannot take
-        the shape or an output dimension would fall below 1.
+        the shape or an output dimension would fall below 1; an output
+        dimension that may (``H - 4`` for a 5×5 convolution) is kept as a
+        condition, ``H - 4 >= 1``, with the input's own open conditions.
         """
         name = name or self.name or snake_case(type(self).__name__)
         owner = type(self).__name__
@@ -284,11 +286,11 @@ class Layer:
             output = self.compute_output_shape(input_shape, **shape_options)
             if isinstance(output, list):
                 output_shape = [_as_shape(s, owner) for s in output]
-                for shape in output_shape:
-                    _check_output(shape, input_shape)
+                for i, shape in enumerate(output_shape):
+                    conditions += _check_output(shape, input_shape, f"output {i}'s dimension")
             else:
                 output_shape = _as_shape(output, owner)
-                _check_output(output_shape, input_shape)
+                conditions += _check_output(output_shape, input_shape)
             weights = self._weights(input_shape)
         except ShapeError as err:
             raise err.in_layer(f"'{name}' ({owner})") from None
@@ -469,12 +471,23 @@ def _as_shape(shape, owner: str) -> tuple:
     return check_shape(shape, owner=owner, argument="input_shape") if shape else shape
 
 
-def _check_output(output_shape, input_shape) -> None:
+def _check_output(output_shape, input_shape, what: str = "output dimension") -> tuple:
+    """An error for a dimension provably below 1; a condition for each one that may be.
+
+    A dimension passed on from the input is not recorded again: it was the input's.
+    """
+    open_ = []
+    given = set(input_shape) if all(isinstance(s, sympy.Expr) for s in input_shape) else \
+        {size for shape in input_shape for size in shape}
     for axis, size in enumerate(output_shape):
-        if size.is_positive is False:
+        positive = size.is_positive
+        if positive is False:
             raise ShapeError(
                 f"output dimension {axis} would be {size}, below 1, for input shape "
                 f"{format_shape(input_shape)}")
+        if positive is None and size not in given:
+            open_.append(Condition.at_least(size, 1, f"{what} {axis} must be at least 1"))
+    return tuple(open_)
 
 
 def _frozen(weight: Weight) -> Weight:

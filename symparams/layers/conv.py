@@ -18,6 +18,7 @@ from typing import ClassVar
 from sympy import Mul
 
 from .. import arguments
+from ..conditions import Condition, undecided
 from ..errors import ArgumentError, ShapeError
 from ..intmath import conv_output_length
 from ..weights import Axis, label, per_group, Weight, window_axes
@@ -82,6 +83,14 @@ class BaseConv(Layer):
                 f"the number of input channels must be evenly divisible by the number of "
                 f"groups. Received groups={self.groups}, but the input has {channels} channels")
         return spatial, channels
+
+    def input_conditions(self, input_shape):
+        _, channels = split_input(self, input_shape)
+        return undecided(
+            Condition.divides(self.groups, channels,
+                              "the number of input channels must be divisible by groups"),
+            Condition.divides(self.groups, self.filters,
+                              "the number of filters must be divisible by groups"))
 
     def compute_output_shape(self, input_shape):
         spatial, _ = self._channels(input_shape)

@@ -19,6 +19,7 @@ import numbers
 import sympy
 
 from .. import arguments
+from ..conditions import Condition, undecided
 from ..errors import ArgumentError, ShapeError
 from ..compute import positions
 from ..weights import Axis, Weight, label
@@ -120,6 +121,15 @@ class Reshape(Layer):
                 f"Received: target_shape={tuple(target_shape)!r}",
                 argument="target_shape", value=target_shape)
         self._store(target_shape=tuple(checked))
+
+    def input_conditions(self, input_shape):
+        total = sympy.Mul(*input_shape)
+        known = sympy.Mul(*(s for s in self.target_shape if s != -1))
+        target = _target(self.target_shape)
+        if -1 in self.target_shape:
+            return undecided(Condition.divides(known, total, "the input's entries must fill "
+                                               f"{target} with a whole inferred size"))
+        return undecided(Condition.equal(known, total, f"the input's entries must fill {target}"))
 
     def compute_output_shape(self, input_shape):
         total = sympy.Mul(*input_shape)

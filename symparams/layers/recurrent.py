@@ -30,6 +30,7 @@ _RNN_OPTIONS = frozenset({
     "bias_initializer", "unit_forget_bias", "kernel_regularizer", "recurrent_regularizer",
     "bias_regularizer", "kernel_constraint", "recurrent_constraint", "bias_constraint",
     "dropout", "recurrent_dropout", "seed", "go_backwards", "stateful", "unroll", "use_cudnn",
+    "zero_output_for_mask",
 })
 
 

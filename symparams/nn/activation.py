@@ -42,7 +42,7 @@ class _Elementwise(Module):
                 f"{owner}.__init__() takes {len(self.arg_names)} arguments but {len(args)} "
                 "were given", argument="args", value=args)
         values = dict(zip(self.arg_names, args))
-        factory = {k: kwargs.pop(k) for k in ("device", "dtype") if k in kwargs}
+        factory = {k: kwargs.pop(k) for k in ("device", "dtype", "name") if k in kwargs}
         for key, value in kwargs.items():
             if key not in self.arg_names or key in values:
                 raise UnknownArgumentError(

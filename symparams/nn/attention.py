@@ -111,6 +111,8 @@ class MultiheadAttention(Module):
                             "query, key and value must have the same batch size")
             for shape in (key, value))
         return batch + (
+            Condition.divides(self.num_heads, self.embed_dim,
+                              "embed_dim must be divisible by num_heads"),
             Condition.equal(self.embed_dim, query[-1], "the query's last axis must be embed_dim"),
             Condition.equal(self.kdim, key[-1], "the key's last axis must be kdim"),
             Condition.equal(self.vdim, value[-1], "the value's last axis must be vdim"),

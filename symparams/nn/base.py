@@ -22,6 +22,7 @@ from typing import ClassVar
 
 import sympy
 
+from .. import arguments
 from ..errors import ArgumentTypeError, UnknownArgumentError
 from ..layers.base import Layer
 from ..weights import Weight, count
@@ -36,7 +37,7 @@ class Module(Layer):
     batch_excluded: ClassVar[bool] = False
     call_arguments: ClassVar[frozenset] = frozenset()
 
-    def __init__(self, *, name=None, tied=None, **kwargs):
+    def __init__(self, *, name=None, tied=None, trainable=True, **kwargs):
         unknown = set(kwargs) - _FACTORY_ARGUMENTS - self.ignored_arguments
         if unknown:
             name = sorted(unknown)[0]
@@ -46,6 +47,9 @@ class Module(Layer):
         object.__setattr__(self, "_config", {})
         for key, value in (("trainable", True), ("input_shape", None)):
             object.__setattr__(self, key, value)
+        if trainable is not True:  # frozen (requires_grad=False): kept through subs and replace
+            self._store(trainable=arguments.flag(trainable, owner=type(self).__name__,
+                                                 argument="trainable"))
         if name is not None:  # a symparams addition: torch names modules by attribute
             if not isinstance(name, str):
                 raise ArgumentTypeError(f"{type(self).__name__}: `name` must be a string. "

@@ -25,6 +25,13 @@ from .base import Module
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
 
+def _grouped(conv) -> tuple:
+    """Both channel counts divisible by ``groups``, where that depends on the sizes."""
+    return tuple(Condition.divides(conv.groups, value, f"{argument} must be divisible by groups")
+                 for argument, value in (("in_channels", conv.in_channels),
+                                         ("out_channels", conv.out_channels)))
+
+
 def _channels(owner: str, in_channels, out_channels, groups):
     """Checked channel counts and groups; both counts must divide by ``groups``."""
     in_channels = arguments.size(in_channels, owner=owner, argument="in_channels")
@@ -86,7 +93,8 @@ class _ConvNd(Module):
                              f"(unbatched or batched) to {type(self).__name__}")
         channels = input_shape[-(self.rank + 1)]
         conditions = [Condition.equal(self.in_channels, channels,
-                                      "in_channels must equal the input's channel axis")]
+                                      "in_channels must equal the input's channel axis"),
+                      *_grouped(self)]
         if self.padding_mode in ("reflect", "circular"):
             for n, sides in zip(input_shape[-self.rank:], self._sides()):
                 for pad in sides:
@@ -198,7 +206,8 @@ class _ConvTransposeNd(Module):
         self._expect_rank_in(input_shape, (self.rank + 1, self.rank + 2),
                              f"(unbatched or batched) to {type(self).__name__}")
         return (Condition.equal(self.in_channels, input_shape[-(self.rank + 1)],
-                                "in_channels must equal the input's channel axis"),)
+                                "in_channels must equal the input's channel axis"),
+                *_grouped(self))
 
     def compute_output_shape(self, input_shape, output_size=None):
         spatial = input_shape[-self.rank:]

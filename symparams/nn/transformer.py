@@ -72,9 +72,10 @@ class _TransformerLayer(Module):
     def input_conditions(self, input_shapes):
         for shape in input_shapes:
             self._expect_rank_in(shape, (2, 3), f"to {type(self).__name__}")
-        return tuple(Condition.equal(self.d_model, shape[-1],
-                                     "the input's last axis must be d_model")
-                     for shape in input_shapes)
+        return (Condition.divides(self.nhead, self.d_model, "d_model must be divisible by "
+                                                           "nhead"),) + \
+            tuple(Condition.equal(self.d_model, shape[-1], "the input's last axis must be d_model")
+                  for shape in input_shapes)
 
     def compute_output_shape(self, input_shapes):
         return tuple(input_shapes[0])
