@@ -391,3 +391,13 @@ def test_flops_explanation_as_latex():
     assert r"\text{conv2d\_1 (Conv2D)}: && 2 \cdot 5 \cdot 5 \cdot 32 \cdot 64 \cdot 64 = " \
            r"6553600 \\" in tex
     assert r"\text{total}: && 7680400" in tex
+
+
+def test_imported_torch_model_against_flop_counter():
+    """A model read from a live torch module (symparams.from_torch) has its FLOPs too."""
+    net = torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3, groups=1), torch.nn.ReLU(),
+                              torch.nn.Conv2d(8, 8, 3, groups=4), torch.nn.Flatten(),
+                              torch.nn.Linear(8 * 28 * 28, 10))
+    with torch.no_grad(), FlopCounterMode(display=False) as f:
+        net(torch.zeros(2, 3, 32, 32))
+    assert symparams.from_torch(net, (3, 32, 32)).subs(N=2).flops == f.get_total_flops()
