@@ -125,6 +125,11 @@ class BaseModel:
         from .explain import explain
         return explain(self, **subs)
 
+    def to_spec(self) -> dict:
+        """This model as a JSON-compatible spec; see :mod:`symparams.spec`."""
+        from .spec import to_spec
+        return to_spec(self)
+
 
 class Sequential(BaseModel):
     """A stack of layers, each taking the previous one's output (Keras's ``Sequential``).
