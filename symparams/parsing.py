@@ -50,11 +50,12 @@ from __future__ import annotations
 import re
 
 import sympy
+from sympy.printing.str import StrPrinter
 
 from .errors import ArgumentTypeError, ParseError
 from .intmath import floor_div
 
-__all__ = ["parse", "MAX_ARGUMENTS", "MAX_CALLS", "MAX_BITS", "MAX_DEPTH", "MAX_EXPONENT", "MAX_LENGTH"]
+__all__ = ["formula_text", "parse", "MAX_ARGUMENTS", "MAX_CALLS", "MAX_BITS", "MAX_DEPTH", "MAX_EXPONENT", "MAX_LENGTH"]
 
 MAX_LENGTH = 1000
 MAX_DEPTH = 50
@@ -93,6 +94,35 @@ def parse(text, dims=()) -> sympy.Expr:
     if not isinstance(text, str):
         raise ParseError(f"a formula must be a string. Received: {text!r}", text=None)
     return _Parser(text, _names(dims)).run()
+
+
+def formula_text(expr: sympy.Expr) -> str:
+    """``expr`` written in the grammar :func:`parse` reads (``ceil``, ``min``, ``max``).
+
+    >>> from symparams import dims
+    >>> H, W = dims("H W")
+    >>> import sympy
+    >>> formula_text(sympy.ceiling(H / 2) + sympy.Max(H, W))
+    'max(H, W) + ceil(H/2)'
+
+    A formula using anything else (``Mod``, say) prints as SymPy prints it,
+    which :func:`parse` refuses.
+    """
+    return _GrammarPrinter().doprint(expr)
+
+
+class _GrammarPrinter(StrPrinter):
+    def _print_ceiling(self, expr):
+        return f"ceil({self._print(expr.args[0])})"
+
+    def _print_floor(self, expr):
+        return f"floor({self._print(expr.args[0])})"
+
+    def _print_Min(self, expr):
+        return "min(" + ", ".join(self._print(a) for a in expr.args) + ")"
+
+    def _print_Max(self, expr):
+        return "max(" + ", ".join(self._print(a) for a in expr.args) + ")"
 
 
 def _names(dims) -> dict:

@@ -54,7 +54,6 @@ import re
 import tomllib
 
 import sympy
-from sympy.printing.str import StrPrinter
 
 from . import layers as _layers
 from . import nn as _nn
@@ -62,7 +61,7 @@ from .dims import dims as _make_dims
 from .errors import (
     MissingDependencyError, ModelError, ParseError, SpecError, SymparamsError, UnknownArgumentError,
 )
-from .parsing import MAX_BITS, parse
+from .parsing import MAX_BITS, formula_text, parse
 
 __all__ = ["SPEC_VERSION", "load_spec", "to_spec"]
 
@@ -173,24 +172,8 @@ def _write_value(value):
     raise ModelError(f"to_spec: cannot write the value {value!r} ({type(value).__name__})")
 
 
-class _FormulaPrinter(StrPrinter):
-    """Prints in :func:`symparams.parse`'s grammar: ``ceil``, ``min``, ``max``."""
-
-    def _print_ceiling(self, expr):
-        return f"ceil({self._print(expr.args[0])})"
-
-    def _print_floor(self, expr):
-        return f"floor({self._print(expr.args[0])})"
-
-    def _print_Min(self, expr):
-        return "min(" + ", ".join(self._print(a) for a in expr.args) + ")"
-
-    def _print_Max(self, expr):
-        return "max(" + ", ".join(self._print(a) for a in expr.args) + ")"
-
-
 def _write_formula(expr: sympy.Expr) -> str:
-    text = _FormulaPrinter().doprint(expr)
+    text = formula_text(expr)
     try:
         again = parse(text, dims=sorted(expr.free_symbols, key=lambda s: s.name))
     except ParseError as err:
