@@ -12,7 +12,7 @@
 46922
 """
 
-from . import layers, nn, zoo
+from . import layers, nn
 from .analysis import leading_term, scaling_exponent, sensitivity, solve_budget
 from .compare import compare
 from .dims import dims
@@ -35,3 +35,12 @@ __all__ = [
     "layers", "leading_term", "load_spec", "nn", "parse", "plot", "scaling_exponent",
     "sensitivity", "solve_budget", "sweep", "zoo",
 ]
+
+
+def __getattr__(name):
+    """``symparams.zoo`` is imported on first use: ``import symparams`` stays light."""
+    if name == "zoo":
+        import importlib
+
+        return importlib.import_module(".zoo", __name__)
+    raise AttributeError(f"module 'symparams' has no attribute {name!r}")
