@@ -9,7 +9,7 @@ Max(64, d) + ceiling(T/2)
 >>> parse("__import__('os')", dims=[d])
 Traceback (most recent call last):
 ...
-symparams.errors.ParseError: unknown name '__import__' (declared: d) at position 0 in "__import__('os')"
+symparams.errors.ParseError: unknown function '__import__' (the functions are floor, ceil, min, max) at position 0 in "__import__('os')"
 
 Text is untrusted: it is never given to ``eval``, ``exec`` or ``sympy.sympify``
 (which evaluates Python). A hand-written tokenizer and precedence-climbing
@@ -82,8 +82,8 @@ def parse(text, dims=()) -> sympy.Expr:
 
     >>> from symparams import dims
     >>> H = dims("H")
-    >>> parse("H // 2 - (H - 1) // 2", dims=[H])
-    -floor((H - 1)/2) + floor(H/2)
+    >>> parse("(H - 1) // 2 + 1", dims=[H])
+    ceiling(H/2)
     >>> parse("2**10 * 3")
     3072
     >>> parse("1.5")
@@ -103,7 +103,7 @@ def formula_text(expr: sympy.Expr) -> str:
     >>> H, W = dims("H W")
     >>> import sympy
     >>> formula_text(sympy.ceiling(H / 2) + sympy.Max(H, W))
-    'max(H, W) + ceil(H/2)'
+    'ceil(H/2) + max(H, W)'
 
     A formula using anything else (``Mod``, say) prints as SymPy prints it,
     which :func:`parse` refuses.
@@ -156,22 +156,30 @@ class _Parser:
         raise ParseError(message, text=self.text, position=position)
 
     def tokenize(self) -> list:
+        """The tokens up to the first character that cannot start one (a ``bad`` token there).
+
+        The parser fails on a ``bad`` token only when it reaches it, so the first
+        problem in reading order is the one reported.
+        """
         tokens, position = [], 0
         while position < len(self.text):
             match = _TOKEN.match(self.text, position)
+            problem = None
             if match is None:
-                self.fail(f"unexpected character {self.text[position]!r}", position)
-            kind = match.lastgroup
-            if kind == "int":
+                problem = f"unexpected character {self.text[position]!r}"
+            elif match.lastgroup == "int":
                 after = match.end()
                 if after < len(self.text) and (self.text[after].isalnum()
                                                or self.text[after] in "._"):
-                    self.fail("a number must be a plain integer (no point, exponent, "
-                              "underscore or letters)", position)
-                if len(match.group()) > 1 and match.group()[0] == "0":
-                    self.fail("an integer must not start with 0", position)
-            if kind != "space":
-                tokens.append((kind, match.group(), position))
+                    problem = ("a number must be a plain integer (no point, exponent, "
+                               "underscore or letters)")
+                elif len(match.group()) > 1 and match.group()[0] == "0":
+                    problem = "an integer must not start with 0"
+            if problem is not None:
+                tokens.append(("bad", problem, position))
+                break
+            if match.lastgroup != "space":
+                tokens.append((match.lastgroup, match.group(), position))
             position = match.end()
         tokens.append(("end", "", len(self.text)))
         return tokens
@@ -179,10 +187,13 @@ class _Parser:
     # -- cursor -------------------------------------------------------------------------------
 
     def peek(self) -> tuple:
-        return self.tokens[self.index]
+        token = self.tokens[self.index]
+        if token[0] == "bad":
+            self.fail(token[1], token[2])
+        return token
 
     def take(self) -> tuple:
-        token = self.tokens[self.index]
+        token = self.peek()
         self.index += 1
         return token
 
@@ -293,9 +304,11 @@ class _Parser:
                 return self.call(text, position)
             if text in self.names:
                 return self.names[text]
+            if nxt[0] == "op" and nxt[1] == "(":
+                self.fail(f"unknown function {text!r} (the functions are floor, ceil, min, "
+                          "max)", position)
             declared = ", ".join(self.names) or "none"
-            hint = " (functions are floor, ceil, min, max)" if nxt[1] == "(" else ""
-            self.fail(f"unknown name {text!r} (declared: {declared}){hint}", position)
+            self.fail(f"unknown name {text!r} (declared: {declared})", position)
         if kind == "op" and text == "(":
             self.enter(position)
             inner = self.expr()
