@@ -30,7 +30,6 @@ from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 
-from symparams import dims  # noqa: E402
 from symparams.cli import JSON_SCHEMA  # noqa: E402
 from symparams.examples import reference_cnn  # noqa: E402
 
@@ -181,4 +180,3 @@ def test_summary_subprocess():
                              "--set", "H=W=1"], capture_output=True, text=True)
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.startswith("symparams: usage error: --set H:")
-    _ = dims  # the symbols of examples/cnn.py are dims("H W C")
