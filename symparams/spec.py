@@ -66,7 +66,10 @@ from .parsing import MAX_BITS, formula_text, parse
 __all__ = ["SPEC_VERSION", "load_spec", "to_spec"]
 
 SPEC_VERSION = 1
+#: Bounds on what a spec may hold, so that hostile input fails fast.
 MAX_FILE_BYTES = 10_000_000
+MAX_VALUES = 1_000_000
+MAX_NESTING = 20
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _FORMULA = re.compile(r"[0-9A-Za-z_+\-*/(), \t]+\Z")
 _REF = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:\[([0-9]+)\]\[([0-9]+)\])?\Z")
@@ -99,7 +102,20 @@ def to_spec(model) -> dict:
 
 
 def _dim_names(model) -> list:
+    for symbol in model.free_symbols:
+        _writable_name(symbol.name, "dimension")
+        if symbol != _make_dims(symbol.name):
+            raise ModelError(f"to_spec: the symbol {symbol.name} is not a dimension made by "
+                             "symparams.dims (a positive integer), which is what a spec "
+                             "reads back")
     return sorted(s.name for s in model.free_symbols)
+
+
+def _writable_name(name: str, what: str) -> str:
+    if not _NAME.match(name):
+        raise ModelError(f"to_spec: the {what} name {name!r} is not an identifier "
+                         "([A-Za-z_][A-Za-z0-9_]*), which specs require")
+    return name
 
 
 def _write_graph(model) -> dict:
@@ -109,7 +125,7 @@ def _write_graph(model) -> dict:
     for i, tensor in enumerate(model.inputs):
         name = tensor.name or ("input_layer" if i == 0 else f"input_layer_{i}")
         refs[tensor] = name
-        inputs.append({"name": name, "shape": [_write_value(s) for s in tensor.shape],
+        inputs.append({"name": _writable_name(name, "input"), "shape": [_write_value(s) for s in tensor.shape],
                        "batched": tensor.batched})
     for node in model._nodes:
         name = names[node.layer]
@@ -142,7 +158,7 @@ def _write_layer(layer, name: str) -> dict:
                          "describe (only classes of symparams.layers and symparams.nn, Repeat "
                          "and nested models)")
     args = {k: _write_value(v) for k, v in layer.get_config().items() if k != "name"}
-    return {"type": type_name, "name": name, "args": args}
+    return {"type": type_name, "name": _writable_name(name, "layer"), "args": args}
 
 
 def _write_value(value):
@@ -261,8 +277,22 @@ def _yaml_load(text: str):
 class _Reader:
     """One load: the declared dims, and the checks of every field."""
 
-    def __init__(self, symbols: dict | None = None):
+    def __init__(self, symbols: dict | None = None, depth: int = 0, budget: list | None = None):
         self.symbols = dict(symbols or {})
+        self.depth = depth  # of values, layers and models within each other
+        self.budget = budget if budget is not None else [MAX_VALUES]
+
+    def deeper(self, where: str) -> int:
+        if self.depth >= MAX_NESTING:
+            raise SpecError(f"values, layers and models nest deeper than {MAX_NESTING} levels",
+                            where=where)
+        return self.depth + 1
+
+    def spend(self, where: str) -> None:
+        """Count one value read; a spec may hold :data:`MAX_VALUES` (YAML aliases included)."""
+        self.budget[0] -= 1
+        if self.budget[0] < 0:
+            raise SpecError(f"the spec holds more than {MAX_VALUES} values", where=where)
 
     def model(self, spec, where: str):
         from .model import Sequential
@@ -397,9 +427,8 @@ class _Reader:
             result[key] = self.value(value, f"{where}.{key}")
         return result
 
-    def value(self, value, where: str, depth: int = 0):
-        if depth > 20:
-            raise SpecError("values nest too deeply", where=where)
+    def value(self, value, where: str):
+        self.spend(where)
         if value is None or isinstance(value, bool):
             return value
         if isinstance(value, int):
@@ -414,13 +443,16 @@ class _Reader:
         if isinstance(value, str):
             return self.text(value, where)
         if isinstance(value, list):
-            return tuple(self.value(v, f"{where}[{i}]", depth + 1) for i, v in enumerate(value))
+            inner = _Reader(self.symbols, self.deeper(where), self.budget)
+            return tuple(inner.value(v, f"{where}[{i}]") for i, v in enumerate(value))
         if isinstance(value, dict):
             if set(value) == {"model"}:
-                return _Reader(self.symbols).model(value["model"], where + ".model")
+                inner = _Reader(self.symbols, self.deeper(where), self.budget)
+                return inner.model(value["model"], where + ".model")
+            inner = _Reader(self.symbols, self.deeper(where), self.budget)
             if set(value) == {"layer"}:
-                return self.layer(value["layer"], where + ".layer")[1]
-            return {self.name(k, f"{where} key"): self.value(v, f"{where}.{k}", depth + 1)
+                return inner.layer(value["layer"], where + ".layer")[1]
+            return {self.name(k, f"{where} key"): inner.value(v, f"{where}.{k}")
                     for k, v in value.items()}
         raise SpecError(f"a value must be a number, string, boolean, null, list or table. "
                         f"Received: {type(value).__name__}", where=where)

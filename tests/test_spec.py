@@ -3,6 +3,7 @@
 import copy
 import json
 import sys
+import time
 
 import pytest
 
@@ -92,6 +93,22 @@ def test_zoo_models_with_private_layers_are_refused_by_name():
     with pytest.raises(ModelError, match="'position_ids' is a _PositionIds, which specs "
                                          "cannot describe"):
         hf.GPT2Model().to_spec()
+
+
+def test_what_a_spec_cannot_hold_is_refused_when_writing():
+    import sympy
+    from symparams import Sequential
+    with pytest.raises(ModelError, match="the layer name 'block1/conv' is not an identifier"):
+        Sequential([layers.Dense(4, name="block1/conv")], input_shape=(d,)).to_spec()
+    with pytest.raises(ModelError, match="the input name 'input ids' is not an identifier"):
+        x = Input((T,), name="input ids")
+        Model(x, layers.Embedding(V, d)(x)).to_spec()
+    n = sympy.Symbol("n", integer=True, positive=True, even=True)  # reads back without `even`
+    with pytest.raises(ModelError, match="the symbol n is not a dimension made by"):
+        Sequential([layers.Dense(4)], input_shape=(n,)).to_spec()
+    with pytest.raises(ModelError, match="expected a Sequential or Model"):
+        from symparams.spec import to_spec
+        to_spec(layers.Dense(4))
 
 
 # -- files ---------------------------------------------------------------------------------
@@ -266,7 +283,7 @@ INVALID = [
     (HAND_WRITTEN, ["layers", 0, "args", "units"], object(), "a value must be"),
     (HAND_WRITTEN, ["layers", 0, "args", "units"], "x" * 2000, "at most 1000 characters"),
     (HAND_WRITTEN, ["layers", 0, "args", "units"], [[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]],
-     "nest too deeply"),
+     "nest deeper than 20 levels"),
     (HAND_WRITTEN, ["layers", 0, "args", "bad-key"], 1, "a name must match"),
     # calls and outputs
     (GRAPH, ["calls", 0, "layer"], "nope", "no layer is named 'nope'"),
@@ -306,6 +323,27 @@ def test_layers_check_their_own_arguments(args, error):
     with pytest.raises(error) as info:
         load_spec(spec)
     assert isinstance(info.value, SymparamsError)
+
+
+def test_models_nested_without_end_fail_fast():
+    spec = copy.deepcopy(HAND_WRITTEN)
+    for _ in range(100):
+        spec = mutated(HAND_WRITTEN, ["layers", 0, "args", "units"], {"model": spec})
+    with pytest.raises(SpecError, match="nest deeper than 20 levels"):
+        load_spec(spec)
+
+
+def test_yaml_alias_bomb_fails_fast(tmp_path):
+    levels = ["&a0 [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]"]
+    levels += [f"&a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 9)]
+    path = tmp_path / "bomb.yaml"
+    path.write_text("version: 1\nkind: sequential\ndims: []\ninputs: [{shape: [4]}]\n"
+                    "layers: [{type: layers.Dense, name: d, args: {units: [" +
+                    ", ".join(levels) + "]}}]\n")  # 10**9 values once the aliases unfold
+    start = time.perf_counter()
+    with pytest.raises(SpecError, match="more than 1000000 values"):
+        load_spec(path)
+    assert time.perf_counter() - start < 10
 
 
 def test_hostile_strings_in_arguments_never_run(tmp_path):
