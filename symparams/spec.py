@@ -299,11 +299,11 @@ class _Reader:
 
         self.mapping(spec, where)
         kind = spec.get("kind")
-        if kind not in _TOP_KEYS:
+        if not isinstance(kind, str) or kind not in _TOP_KEYS:
             raise SpecError(f"`kind` must be 'sequential' or 'graph'. Received: {kind!r}",
                             where=_at(where, "kind"))
         self.keys(spec, _TOP_KEYS[kind], where, required=_TOP_KEYS[kind] - {"name"})
-        if spec["version"] != SPEC_VERSION or isinstance(spec["version"], bool):
+        if type(spec["version"]) is not int or spec["version"] != SPEC_VERSION:
             raise SpecError(f"this symparams reads spec version {SPEC_VERSION}. Received: "
                             f"{spec['version']!r}", where=_at(where, "version"))
         name = self.name(spec["name"], _at(where, "name")) if "name" in spec else None

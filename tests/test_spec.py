@@ -354,3 +354,41 @@ def test_hostile_strings_in_arguments_never_run(tmp_path):
         with pytest.raises(SymparamsError):
             load_spec(mutated(HAND_WRITTEN, path, attack))
     assert not sentinel.exists()
+
+
+# -- hypothesis: any JSON value at any place is a result or one of our errors ----------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+def paths(value, prefix=()):
+    yield prefix
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from paths(item, prefix + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from paths(item, prefix + (i,))
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20) |
+    st.sampled_from(["4*d_model", "T", "9**9**9**9", "__import__('os')", "layers.Dense",
+                     "relu", "same", "d_model[0][0]", "up", "add[0][0]", "tokens"]),
+    lambda children: st.lists(children, max_size=4) |
+    st.dictionaries(st.text(max_size=8) | st.sampled_from(["model", "layer", "shape", "type"]),
+                    children, max_size=3),
+    max_leaves=8)
+_SPECS = [HAND_WRITTEN, GRAPH]
+_PATHS = [(i, p) for i, spec in enumerate(_SPECS) for p in paths(spec) if p]
+
+
+@settings(deadline=None, max_examples=300)
+@given(st.sampled_from(_PATHS), _json)
+def test_any_value_anywhere_is_a_model_or_our_error(where, value):
+    index, path = where
+    spec = mutated(_SPECS[index], list(path), value)
+    try:
+        load_spec(spec)
+    except SymparamsError:
+        pass
