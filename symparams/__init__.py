@@ -20,6 +20,7 @@ from .errors import ArgumentError, ModelError, ParseError, ShapeError, SpecError
 from .evaluation import sweep
 from .explain import explain
 from .graph import Input, Model, Tensor
+from .memory import memory
 from .model import Sequential
 from .parsing import parse
 from .plot import plot
@@ -32,7 +33,7 @@ __version__ = "0.1.0"
 __all__ = [
     "ArgumentError", "Input", "Model", "ModelError", "ParseError", "Repeat", "Sequential",
     "ShapeError", "SpecError", "SymparamsError", "Tensor", "compare", "dims", "explain", "latex",
-    "layers", "leading_term", "load_spec", "nn", "parse", "plot", "scaling_exponent",
+    "layers", "leading_term", "load_spec", "memory", "nn", "parse", "plot", "scaling_exponent",
     "sensitivity", "solve_budget", "sweep", "zoo",
 ]
 

@@ -117,7 +117,7 @@ def _summary(args) -> int:
     explained = _find_layer(model, args.explain) if args.explain else None
     if args.format == "json":
         document = summary_json(model, substitutions)
-        document.update({k: _quantity(v) for k, v in extras.items()})
+        document.update({k: _json_value(v) for k, v in extras.items()})
         if explained is not None:
             document["explain"] = {"layer": explained.name, "text": str(explained.explain())}
         print(json.dumps(document, indent=2, ensure_ascii=False))
@@ -127,7 +127,8 @@ def _summary(args) -> int:
            "latex": lambda s: s.to_latex()}[args.format](summary))
     for name, value in extras.items():
         label = {"flops": "FLOPs", "memory": "Memory"}[name]
-        print(f"{label}: {_latex_or_text(value) if args.format == 'latex' else _text(value)}")
+        shown = _latex_or_text(value) if args.format == "latex" else _text(value)
+        print(f"\n{shown}" if "\n" in shown else f"{label}: {shown}")
     if explained is not None:
         explanation = explained.explain()
         print("\n" + (explanation.to_latex() if args.format == "latex" else str(explanation)))
@@ -247,6 +248,18 @@ def summary_json(model, substitutions=None) -> dict:
                    "trainable_params": _quantity(model.trainable_params),
                    "non_trainable_params": _quantity(model.non_trainable_params)},
     }
+
+
+def _json_value(value):
+    """A formula as a quantity; an object of formulas (a memory breakdown) as a table of them."""
+    import dataclasses
+
+    import sympy
+
+    if isinstance(value, sympy.Basic) or not dataclasses.is_dataclass(value):
+        return _quantity(value)
+    return {f.name: _quantity(getattr(value, f.name)) for f in dataclasses.fields(value)
+            if isinstance(getattr(value, f.name), sympy.Expr)}
 
 
 def _shape(shape):

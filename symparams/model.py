@@ -130,6 +130,11 @@ class BaseModel:
         from .spec import to_spec
         return to_spec(self)
 
+    def memory(self, dtype=None, **options):
+        """Bytes of weights, gradients, optimizer state, activations (:func:`symparams.memory`)."""
+        from .memory import memory
+        return memory(self, dtype, **options)
+
 
 class Sequential(BaseModel):
     """A stack of layers, each taking the previous one's output (Keras's ``Sequential``).

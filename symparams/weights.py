@@ -59,7 +59,9 @@ class Weight:
     weights. ``embedding`` marks embedding tables, which "non-embedding"
     counts (Kaplan et al.'s N) leave out. ``tied_to`` names the weight this one
     is (``"wte.weight"``): a tied weight is counted once, where it is made, and
-    adds no entries here.
+    adds no entries here. ``dtype`` is a fixed element type (``"int64"``, as
+    torch keeps ``num_batches_tracked``); empty means the model's own dtype,
+    whatever it is cast to (see :mod:`symparams.memory`).
     """
 
     name: str
@@ -69,6 +71,7 @@ class Weight:
     buffer: bool = False
     embedding: bool = False
     tied_to: str = ""
+    dtype: str = ""
 
     def prefixed(self, prefix: str) -> "Weight":
         """The same weight named inside a container: ``block.kernel``."""

@@ -143,6 +143,21 @@ def test_flops_and_memory_when_the_model_has_them(capsys, monkeypatch, flag, lab
     assert json.loads(out)[flag[2:]]["value"] == 2 * 19466
 
 
+def test_memory_prints_the_models_breakdown(capsys):
+    from symparams import Sequential
+    if not callable(getattr(Sequential, "memory", None)):
+        pytest.skip("this version has no model.memory()")
+    code, out, _ = run(capsys, f"{CNN}:model", "--set", "C=1", "H=28", "W=28", "--memory")
+    assert code == 0 and 'Memory of "cnn" (inference), in bytes' in out
+    code, out, _ = run(capsys, f"{CNN}:model", "--set", "C=1", "H=28", "W=28", "--memory",
+                       "--format", "json")
+    memory = json.loads(out)["memory"]
+    from symparams.cli import load_model
+    expected = load_model(f"{CNN}:model").subs(C=1, H=28, W=28).memory()
+    assert memory["total"]["value"] == expected.total
+    assert memory["weights"]["value"] == expected.weights == 4 * 19466
+
+
 @pytest.mark.parametrize("argv, code, message", [
     (["zoo:keras.NoSuchNet"], 2, "unknown zoo model 'keras.NoSuchNet'"),
     (["zoo:os.system"], 2, "unknown zoo model 'os.system'"),

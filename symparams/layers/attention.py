@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+import sympy
+
 from .. import arguments
 from ..conditions import Condition
 from ..errors import ShapeError
@@ -81,6 +83,12 @@ class MultiHeadAttention(Layer):
         if self.use_bias:
             weights.append(Weight("attention_output.bias", out, note="the output's bias"))
         return tuple(weights)
+
+    def kv_cache_elements(self, input_shapes):
+        """Keys and values over the key positions, ``num_heads`` heads (:mod:`symparams.memory`)."""
+        _, value, key = input_shapes
+        return (sympy.Mul(*key[:-1]) * self.key_dim
+                + sympy.Mul(*value[:-1]) * self.value_dim) * self.num_heads
 
     def input_conditions(self, input_shapes):
         query, value, key = input_shapes

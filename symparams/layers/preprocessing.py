@@ -82,7 +82,7 @@ class Normalization(Layer):
         return (Weight("mean", kept, trainable=False, note=statistic),
                 Weight("variance", kept, trainable=False, note=statistic),
                 Weight("count", (), trainable=False,
-                       note="the number of samples adapt() has seen"))
+                       note="the number of samples adapt() has seen", dtype="int32"))
 
 
 def _kept_axes(value) -> tuple[int, ...]:

@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+import sympy
+
 from .. import arguments
 from ..conditions import Condition
 from ..errors import ArgumentError
@@ -85,6 +87,11 @@ class MultiheadAttention(Module):
         weights = self.module_weights()
         inner = [w for w in weights if not w.name.startswith("out_proj.")]
         return count(inner) + count(w for w in weights if w.name.startswith("out_proj."))
+
+    def kv_cache_elements(self, input_shapes):
+        """Projected keys and values, ``embed_dim`` wide, over the key positions."""
+        _, key, value = input_shapes
+        return (sympy.Mul(*key[:-1]) + sympy.Mul(*value[:-1])) * self.embed_dim
 
     def input_conditions(self, input_shapes):
         query, key, value = input_shapes

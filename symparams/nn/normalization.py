@@ -37,7 +37,8 @@ def _running_statistics(axes):
     note = "a running statistic per channel, updated by averaging batches, not by gradients"
     return [Weight("running_mean", axes, note=note, buffer=True),
             Weight("running_var", axes, note=note, buffer=True),
-            Weight("num_batches_tracked", (), note="a counter of the batches seen", buffer=True)]
+            Weight("num_batches_tracked", (), note="a counter of the batches seen", buffer=True,
+                   dtype="int64")]
 
 
 class _NormNd(Module):

@@ -78,6 +78,11 @@ class _TransformerLayer(Module):
     def compute_output_shape(self, input_shapes):
         return tuple(input_shapes[0])
 
+    def kv_cache_elements(self, input_shapes):
+        """Each attention block's keys and values: self-attention over the target, then
+        (a decoder's) attention over the memory; ``d_model`` wide."""
+        return 2 * self.d_model * sympy.Add(*(sympy.Mul(*shape[:-1]) for shape in input_shapes))
+
 
 class TransformerEncoderLayer(_TransformerLayer):
     """Self-attention and a feed-forward block, each with a residual and a LayerNorm."""

@@ -164,6 +164,12 @@ class GroupedQueryAttention(Module):
     def compute_output_shape(self, input_shapes):
         return (*input_shapes[0][:-1], self.embed_dim)
 
+    def kv_cache_elements(self, input_shapes):
+        """Keys and values, ``num_kv_heads`` heads of ``head_dim``, over the key positions."""
+        _, key, value = input_shapes
+        return (sympy.Mul(*key[:-1]) + sympy.Mul(*value[:-1])) * self.num_kv_heads * \
+            self.head_dim
+
     def __call__(self, query, key=None, value=None):
         """Self-attention over ``query``, or attention over ``key`` (``value`` defaults to it)."""
         key = query if key is None else key

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import sympy
+
 from ... import arguments
 from ...conditions import Condition
 from ...dims import dims
@@ -170,6 +172,10 @@ class _DotProductAttention(_Step):
         query, _, value = shapes[:3]
         return (query[0], query[1], value[2])
 
+    def kv_cache_elements(self, shapes):
+        """The keys and values it reads, which a decoder caches (:mod:`symparams.memory`)."""
+        return sympy.Mul(*shapes[1]) + sympy.Mul(*shapes[2])
+
     def __call__(self, query, key, value, position_bias=None):
         inputs = (query, key, value) if position_bias is None else \
             (query, key, value, position_bias)
@@ -242,7 +248,8 @@ class _TokenTypeIds(_Step):
 
 def _id_buffer(name: str, positions) -> tuple[Weight, ...]:
     return (Weight(name, (Axis(1, 1), Axis(label("max_position_embeddings"), positions)),
-                   note="an index per position (a buffer, not a parameter)", buffer=True),)
+                   note="an index per position (a buffer, not a parameter)", buffer=True,
+                   dtype="int64"),)
 
 
 class _Bias(_Step):
