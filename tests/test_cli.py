@@ -173,7 +173,7 @@ def test_memory_prints_the_models_breakdown(capsys):
     ([f"{CNN}:model", "--format", "xml"], 2, "invalid choice: 'xml'"),
     ([f"{CNN}:model", "--bogus"], 2, "unrecognized arguments: --bogus"),
     ([], 2, "the following arguments are required: MODEL"),
-    ([f"{CNN}:model", "--set", "H=2"], 1, "output dimension 0 would be 0, below 1"),
+    ([f"{CNN}:model", "--set", "H=2"], 1, "output dimension 0 must be at least 1: H - 2 >= 1 fails at H=2"),
     ([f"{CNN}:model", "--explain", "nope"], 1, "model 'cnn' has no layer 'nope'"),
     ([f"{CNN}:model", "--set", "H=H-H"], 1, ""),
 ])
