@@ -17,24 +17,26 @@ from .analysis import leading_term, scaling_exponent, sensitivity, solve_budget
 from .compare import compare
 from .compute import flops
 from .dims import dims
-from .errors import ArgumentError, ModelError, ShapeError, SymparamsError
+from .errors import ArgumentError, ModelError, ParseError, ShapeError, SpecError, SymparamsError
 from .evaluation import sweep
 from .explain import explain
 from .graph import Input, Model, Tensor
 from .importers import from_keras, from_torch
 from .memory import memory
 from .model import Sequential
+from .parsing import parse
 from .plot import plot
 from .printing import latex
 from .repeat import Repeat
+from .spec import load_spec
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "ArgumentError", "Input", "Model", "ModelError", "Repeat", "Sequential", "ShapeError",
-    "SymparamsError", "Tensor", "compare", "dims", "explain", "flops", "from_keras", "from_torch",
-    "latex", "layers", "leading_term", "memory", "nn", "plot", "scaling_exponent", "sensitivity",
-    "solve_budget", "sweep", "zoo",
+    "ArgumentError", "Input", "Model", "ModelError", "ParseError", "Repeat", "Sequential",
+    "ShapeError", "SpecError", "SymparamsError", "Tensor", "compare", "dims", "explain", "flops",
+    "from_keras", "from_torch", "latex", "layers", "leading_term", "load_spec", "memory", "nn",
+    "parse", "plot", "scaling_exponent", "sensitivity", "solve_budget", "sweep", "zoo",
 ]
 
 

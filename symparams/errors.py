@@ -85,3 +85,46 @@ class MissingDependencyError(SymparamsError, ImportError):
 
 class UnavailableError(SymparamsError, AttributeError):
     """A quantity an object does not provide (a comparison's FLOPs when a model has none)."""
+
+
+class ParseError(SymparamsError, ValueError):
+    """A formula written as text that :func:`symparams.parse` does not accept.
+
+    Keeps ``text`` and ``position`` (the index of the offending character).
+
+    >>> from symparams import parse
+    >>> try:
+    ...     parse("2 +* 3")
+    ... except ParseError as err:
+    ...     print(err.position, err.message)
+    3 expected a number, a name or '(', found '*'
+    """
+
+    def __init__(self, message: str, *, text: str | None, position: int | None = None):
+        super().__init__(message)
+        self.text = text
+        self.position = position
+
+    def __str__(self) -> str:
+        if self.text is None:
+            return self.message
+        shown = self.text if len(self.text) <= 80 else self.text[:77] + "..."
+        return f"{self.message} at position {self.position} in {_quoted(shown)}"
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+class SpecError(SymparamsError, ValueError):
+    """A spec (a model described as JSON, TOML, YAML or a dict) that does not fit the schema.
+
+    ``where`` is the path of the offending field (``layers[2].args.units``).
+    """
+
+    def __init__(self, message: str, *, where: str = ""):
+        super().__init__(message)
+        self.where = where
+
+    def __str__(self) -> str:
+        return f"spec {self.where}: {self.message}" if self.where else f"spec: {self.message}"

@@ -190,6 +190,11 @@ class BaseModel:
         from .explain import explain
         return explain(self, **subs)
 
+    def to_spec(self) -> dict:
+        """This model as a JSON-compatible spec; see :mod:`symparams.spec`."""
+        from .spec import to_spec
+        return to_spec(self)
+
     def memory(self, dtype=None, **options):
         """Bytes of weights, gradients, optimizer state, activations (:func:`symparams.memory`)."""
         from .memory import memory
