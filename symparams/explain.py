@@ -31,7 +31,7 @@ from .weights import count
 __all__ = ["explain", "Explanation", "LayerExplanation"]
 
 
-def explain(obj, input_shape=None, *, flops=False, **subs):
+def explain(obj, input_shape=None, *, flops=False, memory=False, **subs):
     """Explain the parameter count of a model, a bound layer, or a layer.
 
     ``subs`` puts numbers in first (``explain(model, H=28, W=28, C=1)``). A
@@ -41,6 +41,16 @@ def explain(obj, input_shape=None, *, flops=False, **subs):
     convention, and ``flops=dict(bias=True, causal=..., backward=...)`` by
     another (:func:`symparams.flops`'s arguments); it is printed after the
     parameters and kept as ``.compute`` (:mod:`symparams.compute_explain`).
+    For a model, ``memory=True`` (float32 inference) or ``memory=dict(dtype=...,
+    optimizer=...)`` (:func:`symparams.memory`'s arguments) adds the memory table,
+    layer by layer with the parts and what they assume, kept as ``.memory``.
+
+    >>> from symparams.examples import reference_cnn
+    >>> print(explain(reference_cnn(), memory=dict(optimizer="adam"), H=28, W=28, C=1).memory)
+    Memory of "sequential" (training with adam), in bytes
+    ...
+     Optimizer state: 1238384
+    ...
     """
     from .model import BaseModel
 
@@ -48,7 +58,7 @@ def explain(obj, input_shape=None, *, flops=False, **subs):
     if isinstance(obj, BaseModel):
         model = obj.subs(**subs) if subs else obj
         return Explanation(model.name, tuple(_explain_layer(b) for b in model.layers),
-                           model.params, _flops(model, convention))
+                           model.params, _flops(model, convention), _memory(model, memory))
     if isinstance(obj, BoundLayer):
         bound = _rebind(obj.layer, obj.input_shape, obj.name, subs) if subs else obj
         return _with_flops(_explain_layer(bound), bound, convention)
@@ -61,6 +71,20 @@ def explain(obj, input_shape=None, *, flops=False, **subs):
         return _with_flops(_explain_layer(bound), bound, convention)
     raise ArgumentTypeError(
         f"explain() takes a model or a layer. Received: {obj!r}", argument="obj", value=obj)
+
+
+def _memory(model, options):
+    """None (no memory shown) or the model's :class:`~symparams.memory.Memory`."""
+    if options is False or options is None:
+        return None
+    from .memory import memory
+    if options is True:
+        return memory(model)
+    if not isinstance(options, dict):
+        raise ArgumentTypeError("explain: `memory` must be True, False or a dict of "
+                                f"symparams.memory's arguments. Received: memory={options!r}",
+                                argument="memory", value=options)
+    return memory(model, **options)
 
 
 def _convention(flops):
@@ -197,10 +221,13 @@ class Explanation:
     total: sympy.Expr
     #: The FLOPs derivation, when asked for (``explain(..., flops=True)``).
     compute: object = None
+    #: The memory table, when asked for (``explain(model, memory=True)``).
+    memory: object = None
 
     def __str__(self) -> str:
-        text = self._params_text()
-        return text if self.compute is None else f"{text}\n\n{self.compute}"
+        parts = [self._params_text()] + [str(part) for part in (self.compute, self.memory)
+                                         if part is not None]
+        return "\n\n".join(parts)
 
     def _params_text(self) -> str:
         parts = [f"Model '{self.name}': {text(self.total)} parameters", ""]

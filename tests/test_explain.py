@@ -60,3 +60,19 @@ def test_errors():
         explain(3)
     with pytest.raises(ArgumentError, match=r"has no symbol named 'X'"):
         explain(Sequential([layers.Dense(2)], input_shape=(H,)), X=3)
+
+
+def test_explain_adds_the_memory_table_when_asked():
+    import pytest
+
+    from symparams import explain
+    from symparams.errors import ArgumentTypeError
+    from symparams.examples import reference_cnn
+
+    model = reference_cnn().subs(H=28, W=28, C=1)
+    explained = explain(model, memory=dict(optimizer="adam"))
+    assert explained.memory.optimizer_state == model.memory(optimizer="adam").optimizer_state
+    assert str(explained).endswith(str(explained.memory))
+    assert explain(model).memory is None
+    with pytest.raises(ArgumentTypeError, match="memory"):
+        explain(model, memory="adam")
