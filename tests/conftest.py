@@ -11,6 +11,7 @@ import os
 # Keras must pick its backend before it is first imported.
 os.environ.setdefault("KERAS_BACKEND", "torch")
 
+import pytest  # noqa: E402
 from hypothesis import HealthCheck, settings  # noqa: E402
 
 settings.register_profile(
@@ -50,3 +51,14 @@ def _make_torchvision_importable() -> None:
 
 
 _make_torchvision_importable()
+
+
+@pytest.fixture(scope="module")
+def one_torch_thread():
+    """Small torch forward passes run fastest on one thread (and don't fight other processes)."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)

@@ -16,12 +16,7 @@ from .helpers import same
 N, C, H, W, T, d, V, K = dims("N C H W T d V K")
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def counts(module):

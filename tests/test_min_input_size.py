@@ -23,12 +23,7 @@ from symparams.examples import reference_cnn
 N, H, W, C, G = dims("N H W C G")
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 # -- conditions and the search, on symparams alone ------------------------------------------

@@ -18,13 +18,7 @@ from symparams.zoo import torchvision as zoo
 N, H, W = dims("N H W")
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """Small forward passes run fastest on one thread (and do not fight other processes)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def torch_counts(model):
