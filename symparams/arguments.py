@@ -33,7 +33,7 @@ def size(value, *, owner: str, argument: str) -> sympy.Expr:
     a positive integer (``K - K``), accepted when undecidable (``K - 1``).
     """
     expr = _as_expr(value, owner=owner, argument=argument)
-    if expr.is_integer is False or expr.is_positive is False:
+    if expr.is_integer is False or expr.is_positive is False or expr is sympy.nan:
         raise ArgumentError(
             f"{owner}: `{argument}` must be a positive integer. Received: {argument}={value!r}",
             argument=argument, value=value)
@@ -112,6 +112,15 @@ def fraction(value, *, owner: str, argument: str, upper_inclusive: bool = True) 
     return float(value)
 
 
+def number(value, *, owner: str, argument: str):
+    """A real number that changes no shape (a slope, a threshold): not a bool, not NaN."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or value != value:
+        raise ArgumentTypeError(
+            f"{owner}: `{argument}` must be a real number. Received: {argument}={value!r}",
+            argument=argument, value=value)
+    return value
+
+
 def axis(value, *, owner: str, argument: str) -> int:
     """An int axis (negative counts from the end)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
@@ -162,6 +171,15 @@ def _numpy_bool():
     # A numpy bool can only exist if numpy is already imported: never import it here.
     numpy = sys.modules.get("numpy")
     return numpy.bool_ if numpy is not None else bool
+
+
+def merged(mapping, values: dict, *, owner: str) -> dict:
+    """A ``subs(mapping, **values)`` call's replacements in one dict (``mapping`` may be None)."""
+    if mapping is not None and not isinstance(mapping, dict):
+        raise ArgumentTypeError(f"subs: {owner}: `mapping` must be a dict of symbols (or their "
+                                f"names) to values. Received: {mapping!r}", argument="mapping",
+                                value=mapping)
+    return {**(mapping or {}), **values}
 
 
 def substitutions(given: dict, symbols, *, owner: str) -> dict:

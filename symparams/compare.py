@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import sympy
 
+from . import arguments
 from .errors import ArgumentError, ArgumentTypeError, UnavailableError
 from .formula import bind, names
 from .intmath import simplify_floors
@@ -114,9 +115,8 @@ class Comparison:
                                 f"(quantities: {', '.join(self.quantities)})",
                                 argument="quantity", value=quantity)
         difference = self._differences[quantity]
-        given = dict(mapping or {})
-        given.update(fixed)
-        values = bind(difference, given, owner="region")
+        values = bind(difference, arguments.merged(mapping, fixed, owner="region"),
+                      owner="region")
         fixed_difference = difference.xreplace({s: _value(v, s) for s, v in values.items()})
         return _positive_region(fixed_difference, quantity)[0]
 

@@ -28,6 +28,7 @@ the forward pass. A layer without a compute declaration raises
 from __future__ import annotations
 
 import dataclasses
+import math
 import numbers
 from dataclasses import dataclass
 from fractions import Fraction
@@ -115,9 +116,10 @@ class Convention:
                 "flops: `backward` must be None (forward only), 'exact', or a number (the "
                 f"backward pass as a multiple of the forward pass). Received: "
                 f"backward={backward!r}", argument="backward", value=backward)
-        if isinstance(backward, sympy.Expr) and backward.is_nonnegative is not True or \
-                not isinstance(backward, sympy.Expr) and backward < 0:
-            raise ArgumentError(f"flops: `backward` must not be negative. Received: "
+        if isinstance(backward, sympy.Expr) and (backward.is_nonnegative is not True or
+                                                 backward.is_finite is not True) or \
+                not isinstance(backward, sympy.Expr) and not 0 <= backward < math.inf:
+            raise ArgumentError(f"flops: `backward` must be finite and not negative. Received: "
                                 f"backward={backward!r}", argument="backward", value=backward)
 
     def factor(self, term: Term) -> sympy.Expr:

@@ -36,6 +36,7 @@ import numbers
 
 import sympy
 
+from . import arguments
 from .errors import ArgumentError, ArgumentTypeError
 from .formula import as_formula, bind, require_all
 
@@ -77,9 +78,7 @@ def sweep(expr, mapping=None, /, **values):
     symparams.errors.ArgumentError: sweep: no value given for L (the formula's symbols: L, d)
     """
     expr = as_formula(expr, owner="sweep")
-    given = dict(mapping or {})
-    given.update(values)
-    bound = bind(expr, given, owner="sweep")
+    bound = bind(expr, arguments.merged(mapping, values, owner="sweep"), owner="sweep")
     require_all(expr, bound, owner="sweep")
     import numpy as np
 

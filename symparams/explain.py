@@ -77,14 +77,14 @@ def _memory(model, options):
     """None (no memory shown) or the model's :class:`~symparams.memory.Memory`."""
     if options is False or options is None:
         return None
-    from .memory import memory
+    from .memory import check_options, memory
     if options is True:
         return memory(model)
     if not isinstance(options, dict):
         raise ArgumentTypeError("explain: `memory` must be True, False or a dict of "
                                 f"symparams.memory's arguments. Received: memory={options!r}",
                                 argument="memory", value=options)
-    return memory(model, **options)
+    return memory(model, **check_options(options, owner="explain"))
 
 
 def _convention(flops):

@@ -40,7 +40,7 @@ class Tensor:
 
     def __init__(self, shape, *, name: str | None = None, batched: bool = True):
         self.shape = check_shape(shape, owner="Tensor", argument="shape")
-        self.batched = batched
+        self.batched = arguments.flag(batched, owner="Tensor", argument="batched")
         self.node = None
         self.name = name
 
@@ -225,10 +225,9 @@ class Model(BaseModel):
 
     def subs(self, mapping=None, /, **values) -> "Model":
         """The model with symbols replaced everywhere; every call is made again and checked."""
-        given = dict(mapping or {})
-        given.update(values)
-        replacements = arguments.substitutions(given, self.free_symbols,
-                                               owner=f"model '{self.name}'")
+        owner = f"model '{self.name}'"
+        replacements = arguments.substitutions(arguments.merged(mapping, values, owner=owner),
+                                               self.free_symbols, owner=owner)
         self._refuse(replacements)
         tensors = {}
         for tensor in self.inputs:

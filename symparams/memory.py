@@ -35,7 +35,7 @@ from sympy.core.parameters import distribute
 from . import arguments
 from .calls import call_usage, layer_calls
 from .dtypes import element_bytes, resolve_bytes
-from .errors import ArgumentError, ArgumentTypeError
+from .errors import ArgumentError, ArgumentTypeError, UnknownArgumentError
 from .layers.base import BoundLayer
 from .model import BaseModel
 from .printing import latex, text
@@ -204,8 +204,7 @@ class Memory:
 
     def subs(self, mapping=None, /, **values) -> "Memory":
         """Every formula with symbols replaced (by symbol or by name), rows included."""
-        given = dict(mapping or {})
-        given.update(values)
+        given = arguments.merged(mapping, values, owner="memory")
         symbols = set(self.model_symbols).union(
             *(getattr(self, key).free_symbols for key in self._FORMULAS))
         for row in self.layers:
@@ -287,10 +286,24 @@ def _times(expr, factor) -> sympy.Expr:
         return sympy.Mul(factor, expr)
 
 
+def check_options(options: dict, *, owner: str) -> dict:
+    """``options`` for :func:`memory`, by name; an unknown name is an error naming ``owner``."""
+    known = ("dtype", "optimizer", "bytes_per_element", "master_dtype", "gradient_dtype",
+             "activation_dtype", "batch", "frozen", "cached")
+    for key, value in options.items():
+        if key not in known:
+            raise UnknownArgumentError(f"{owner}: memory takes no option {key!r}; its options "
+                                       f"are {', '.join(known)}", argument=str(key), value=value)
+    return options
+
+
 def _names(given, kinds, argument: str) -> frozenset:
     """The layer names ``given`` (a name or several), each one of the model's."""
+    if not isinstance(given, (str, tuple, list, set, frozenset)):
+        raise ArgumentTypeError(f"memory: `{argument}` must be a layer name or several. "
+                                f"Received: {argument}={given!r}", argument=argument, value=given)
     names = (given,) if isinstance(given, str) else tuple(given)
-    unknown = [n for n in names if n not in kinds]
+    unknown = [n for n in names if not isinstance(n, str) or n not in kinds]
     if unknown:
         raise ArgumentError(f"memory: `{argument}` names layers the model does not have: "
                             f"{unknown}; its layers are {list(kinds)}", argument=argument,

@@ -87,8 +87,7 @@ class BaseModel:
         {H: 16, W: 16, C: 1}
         """
         from .validity import min_input_size
-        given = dict(mapping or {})
-        given.update(values)
+        given = arguments.merged(mapping, values, owner=f"model '{self.name}'")
         return min_input_size(self, arguments.substitutions(given, self.free_symbols,
                                                             owner=f"model '{self.name}'"))
 
@@ -197,8 +196,8 @@ class BaseModel:
 
     def memory(self, dtype=None, **options):
         """Bytes of weights, gradients, optimizer state, activations (:func:`symparams.memory`)."""
-        from .memory import memory
-        return memory(self, dtype, **options)
+        from .memory import check_options, memory
+        return memory(self, dtype, **check_options(options, owner="memory"))
 
 
 class Sequential(BaseModel):
@@ -318,9 +317,9 @@ class Sequential(BaseModel):
         self._layers.append(layer)
 
     def _replacements(self, mapping, values) -> dict:
-        given = dict(mapping or {})
-        given.update(values)
-        return arguments.substitutions(given, self.free_symbols, owner=f"model '{self.name}'")
+        owner = f"model '{self.name}'"
+        given = arguments.merged(mapping, values, owner=owner)
+        return arguments.substitutions(given, self.free_symbols, owner=owner)
 
     def __repr__(self) -> str:
         if self._input_shape is None:

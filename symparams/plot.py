@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import io
 import numbers
+import os
 
 import sympy
 
@@ -83,8 +84,16 @@ def plot(what, /, over, values=None, *, path=None, loglog=None, labels=None, **f
     if len(items) > 1 or any(label is not None for label in labels):
         axes.legend()
     if path is not None:
-        figure.savefig(path, dpi=100)
+        figure.savefig(_path(path), dpi=100)
     return figure
+
+
+def _path(path):
+    """Where to save: a file name (a ``str`` or ``os.PathLike``), or an open binary file."""
+    if not isinstance(path, (str, os.PathLike)) and not hasattr(path, "write"):
+        raise ArgumentTypeError(f"plot: `path` must be a file name. Received: path={path!r}",
+                                argument="path", value=path)
+    return path
 
 
 def _figure():
@@ -125,6 +134,9 @@ def _labels(items, formulas, labels):
         return [_label(item, formula) for item, formula in zip(items, formulas)]
     if isinstance(labels, str):
         labels = [labels]
+    if not isinstance(labels, (list, tuple)):
+        raise ArgumentTypeError(f"plot: `labels` must be a list of names, one per curve. "
+                                f"Received: labels={labels!r}", argument="labels", value=labels)
     labels = list(labels)
     if len(labels) != len(items):
         raise ArgumentError(f"plot: {len(items)} curve(s) but {len(labels)} label(s). "
@@ -161,7 +173,10 @@ def _values(np, values):
     if isinstance(values, range):
         values = np.arange(values.start, values.stop, values.step)
     elif isinstance(values, (list, tuple)) or hasattr(values, "__array__"):
-        values = np.asarray(values)
+        try:
+            values = np.asarray(values)
+        except (TypeError, ValueError):  # ragged or mixed: not a 1-D array of numbers
+            values = None
     else:
         values = None
     if values is None or values.ndim != 1 or values.dtype.kind not in "iuf":

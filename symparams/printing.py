@@ -17,10 +17,14 @@ Both printers extend SymPy's own, so anything that prints through SymPy
 
 from __future__ import annotations
 
+import fractions
+
 import sympy
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.str import StrPrinter
+
+from .errors import ArgumentError, UnknownArgumentError
 
 __all__ = ["latex", "text", "symbol_latex"]
 
@@ -41,7 +45,20 @@ def latex(expr, **settings) -> str:
     Symbol names are made readable: ``d_model`` becomes ``d_{\mathrm{model}}``,
     a multi-letter name such as ``units`` becomes ``\mathrm{units}``.
     """
-    return SymparamsLatexPrinter(settings).doprint(expr)
+    if isinstance(expr, fractions.Fraction):
+        expr = sympy.Rational(expr.numerator, expr.denominator)
+    if not settings:
+        return SymparamsLatexPrinter().doprint(expr)
+    unknown = sorted(map(str, set(settings) - set(SymparamsLatexPrinter._default_settings)))
+    if unknown:
+        raise UnknownArgumentError(f"latex: SymPy's LaTeX printer has no setting {unknown[0]!r}",
+                                   argument=unknown[0], value=settings)
+    try:
+        return SymparamsLatexPrinter(settings).doprint(expr)
+    except (TypeError, ValueError, KeyError, AttributeError) as err:
+        raise ArgumentError(f"latex: SymPy's LaTeX printer refused the settings {settings!r} "
+                            f"({type(err).__name__}: {err})", argument="settings",
+                            value=settings) from None
 
 
 def symbol_latex(name: str) -> str:

@@ -26,7 +26,7 @@ import sympy
 from . import arguments
 from .conditions import Condition
 from .errors import ArgumentTypeError
-from .layers.base import Layer
+from .layers.base import Layer, check_mapping
 from .model import BaseModel
 from .weights import Axis, label
 
@@ -93,6 +93,7 @@ class Nested(Layer):
         return set(self.model.free_symbols)
 
     def subs(self, mapping) -> "Nested":
+        check_mapping(mapping, owner="Nested")
         if not self.model.free_symbols & mapping.keys():
             return self
         return self.model.subs(mapping).as_layer()  # named after the model, as before
@@ -150,6 +151,7 @@ class Repeat(Layer):
         return set(self.block.free_symbols) | self.L.free_symbols
 
     def subs(self, mapping) -> "Repeat":
+        check_mapping(mapping, owner="Repeat")
         block = self.block.subs(mapping) if self.block.free_symbols & mapping.keys() else self.block
         return Repeat(block, self.L.xreplace(mapping), name=self.name)
 

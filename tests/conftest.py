@@ -62,3 +62,17 @@ def one_torch_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(threads)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """How many hostile cases the robustness suite tried, and how they ended."""
+    import sys
+
+    hostile = sys.modules.get("tests.hostile")
+    if hostile is None or not hostile.TRIED:
+        return
+    tried = hostile.TRIED
+    errors = ", ".join(f"{name} {n}" for name, n in tried.most_common() if name != "result")
+    terminalreporter.write_line(
+        f"robustness: {sum(tried.values())} hostile cases tried: {tried['result']} gave a "
+        f"checked result, the rest a documented error ({errors})")

@@ -121,6 +121,7 @@ class MultiHeadAttention(Layer):
                 + sympy.Mul(*value[:-1]) * self.value_dim) * self.num_heads
 
     def input_conditions(self, input_shapes):
+        self._expect_inputs(input_shapes, 3)
         query, value, key = input_shapes
         if len(value) != len(key):
             raise ShapeError("value and key must have the same rank")

@@ -20,6 +20,7 @@ and hands out :class:`BoundLayer` views.
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import re
 from typing import ClassVar
 
@@ -75,7 +76,7 @@ class Layer:
                 f"Unrecognized keyword arguments passed to {owner}: {unknown}",
                 argument=next(iter(unknown)), value=unknown)
         dtype = kwargs.get("dtype")
-        if dtype not in _PLAIN_DTYPES:
+        if dtype is not None and (not isinstance(dtype, str) or dtype not in _PLAIN_DTYPES):
             raise ArgumentError(
                 f"{owner}: only float dtypes are supported (quantized dtype policies add "
                 f"weights symparams does not model yet). Received: dtype={dtype!r}",
@@ -83,12 +84,18 @@ class Layer:
         if name is not None and not isinstance(name, str):
             raise ArgumentTypeError(f"{owner}: `name` must be a string. Received: name={name!r}",
                                     argument="name", value=name)
+        argument = "input_shape"
         if input_dim is not None:
-            input_shape = (input_dim,)
+            input_shape, argument = (input_dim,), "input_dim"
         elif batch_input_shape is not None:
-            input_shape = tuple(batch_input_shape)[1:]
+            if not isinstance(batch_input_shape, (tuple, list)):
+                raise ArgumentTypeError(
+                    f"{owner}: `batch_input_shape` must be a tuple (batch first). "
+                    f"Received: batch_input_shape={batch_input_shape!r}",
+                    argument="batch_input_shape", value=batch_input_shape)
+            input_shape, argument = tuple(batch_input_shape)[1:], "batch_input_shape"
         if input_shape is not None:
-            input_shape = check_shape(input_shape, owner=owner, argument="input_shape")
+            input_shape = check_shape(input_shape, owner=owner, argument=argument)
         object.__setattr__(self, "_config", {})
         self._store(name=name,
                     trainable=arguments.flag(trainable, owner=owner, argument="trainable"),
@@ -98,6 +105,11 @@ class Layer:
     def _store_ties(self, tied) -> None:
         """Keep ``tied`` (set by :meth:`tie`) in the config, so replace and subs keep it."""
         if tied is not None:
+            if not isinstance(tied, dict) or not all(
+                    isinstance(k, str) and isinstance(v, str) for k, v in tied.items()):
+                raise ArgumentTypeError(
+                    f"{type(self).__name__}: `tied` maps weight names to 'layer.weight' names "
+                    f"(set by .tie()). Received: tied={tied!r}", argument="tied", value=tied)
             self._store(tied=dict(tied))
         else:
             object.__setattr__(self, "tied", {})
@@ -165,6 +177,7 @@ class Layer:
 
     def subs(self, mapping) -> "Layer":
         """The layer with symbols replaced in every argument (checked again)."""
+        check_mapping(mapping, owner=type(self).__name__)
         config = {k: _subs(v, mapping) for k, v in self._config.items()}
         if all(config[k] is self._config[k] for k in config):
             return self
@@ -241,6 +254,7 @@ class Layer:
 
     def count_params(self, input_shape: tuple) -> sympy.Expr:
         """Number of weight entries for ``input_shape``."""
+        input_shape = self._checked_shape(input_shape, type(self).__name__)
         return count(w for w in self._weights(input_shape) if not w.buffer)
 
     def _weights(self, input_shape) -> tuple[Weight, ...]:
@@ -276,11 +290,10 @@ class Layer:
         """
         name = name or self.name or snake_case(type(self).__name__)
         owner = type(self).__name__
-        if self.multiple_inputs:
-            input_shape = tuple(_as_shape(s, owner) for s in input_shape)
-        else:
-            input_shape = _as_shape(input_shape, owner)
+        input_shape = self._checked_shape(input_shape, owner)
         shape_options = {k: v for k, v in options.items() if k not in self.compute_options}
+        if shape_options:
+            _check_options(self, shape_options)
         try:
             conditions = settle(self.input_conditions(input_shape))
             output = self.compute_output_shape(input_shape, **shape_options)
@@ -296,7 +309,22 @@ class Layer:
             raise err.in_layer(f"'{name}' ({owner})") from None
         return BoundLayer(self, name, input_shape, output_shape, weights, conditions, options)
 
+    def _checked_shape(self, input_shape, owner: str) -> tuple:
+        """``input_shape`` as a tuple of SymPy sizes (a tuple of those, for several inputs)."""
+        if not self.multiple_inputs:
+            return _as_shape(input_shape, owner)
+        if not isinstance(input_shape, (tuple, list)) or not input_shape:
+            raise ShapeError(f"{owner} takes a tuple of input shapes, one per input. "
+                             f"Received: {input_shape!r}")
+        return tuple(_as_shape(s, owner) for s in input_shape)
+
     # -- helpers for subclasses -------------------------------------------------------------
+
+    def _expect_inputs(self, input_shapes, count: int) -> None:
+        """A :class:`ShapeError` unless a layer of several inputs got ``count`` of them."""
+        if len(input_shapes) != count:
+            raise ShapeError(f"expects {count} inputs; received {len(input_shapes)}: "
+                             + ", ".join(format_shape(s) for s in input_shapes))
 
     def _expect_rank(self, input_shape, rank: int | None = None, *, min_rank: int = 1,
                      what: str = "") -> None:
@@ -394,6 +422,15 @@ class BoundLayer:
                 f"{format_shape(self.output_shape)}, params={self.params}>")
 
 
+def check_mapping(mapping, *, owner: str) -> None:
+    """A layer's ``subs`` mapping: symbols to sizes (ints or SymPy expressions, never strings)."""
+    if not isinstance(mapping, dict) or not all(
+            isinstance(k, sympy.Symbol) and isinstance(v, (int, sympy.Expr))
+            and not isinstance(v, bool) for k, v in mapping.items()):
+        raise ArgumentTypeError(f"{owner}.subs: `mapping` must map symbols to sizes. "
+                                f"Received: {mapping!r}", argument="mapping", value=mapping)
+
+
 def check_shape(shape, *, owner: str, argument: str) -> tuple:
     """A batchless shape: a tuple of sizes (an int alone means a shape of rank 1)."""
     if isinstance(shape, (tuple, list)):
@@ -464,9 +501,22 @@ def snake_case(name: str) -> str:
     return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
+def _check_options(layer: Layer, options: dict) -> None:
+    """Call options ``compute_output_shape`` takes; another is an error naming the layer."""
+    parameters = inspect.signature(layer.compute_output_shape).parameters
+    if any(p.kind is p.VAR_KEYWORD for p in parameters.values()):
+        return
+    for key in options:
+        if key not in parameters:
+            raise UnknownArgumentError(f"{type(layer).__name__} takes no call option {key!r}",
+                                       argument=key, value=options[key])
+
+
 def _as_shape(shape, owner: str) -> tuple:
+    if not isinstance(shape, (tuple, list)):
+        raise ShapeError(f"{owner} takes a shape: a tuple of sizes. Received: {shape!r}")
     shape = tuple(shape)
-    if all(isinstance(s, sympy.Expr) for s in shape):
+    if all(isinstance(s, sympy.Expr) and s.is_integer for s in shape):
         return shape
     return check_shape(shape, owner=owner, argument="input_shape") if shape else shape
 

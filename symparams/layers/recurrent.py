@@ -121,7 +121,7 @@ class Bidirectional(Layer):
     def __init__(self, layer, merge_mode="concat", weights=None, backward_layer=None, **kwargs):
         super().__init__(**kwargs)
         for argument, value in (("layer", layer), ("backward_layer", backward_layer)):
-            if value is not None and not isinstance(value, BaseRNN):
+            if (value is not None or argument == "layer") and not isinstance(value, BaseRNN):
                 raise ArgumentTypeError(
                     f"Bidirectional: `{argument}` must be a recurrent layer (SimpleRNN, LSTM, "
                     f"GRU). Received: {argument}={value!r}", argument=argument, value=value)

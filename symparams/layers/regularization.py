@@ -41,8 +41,20 @@ class Dropout(_Unchanged):
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         super().__init__(**kwargs)
         self._store(rate=arguments.fraction(rate, owner="Dropout", argument="rate"),
-                    noise_shape=None if noise_shape is None else tuple(noise_shape),
+                    noise_shape=_noise_shape(noise_shape, owner="Dropout"),
                     seed=seed)
+
+
+def _noise_shape(value, *, owner: str):
+    """Keras's ``noise_shape``: None, or a tuple of sizes and Nones (changes no count)."""
+    if value is None:
+        return None
+    if not isinstance(value, (tuple, list)):
+        raise ArgumentTypeError(f"{owner}: `noise_shape` must be a tuple of sizes (or None). "
+                                f"Received: noise_shape={value!r}", argument="noise_shape",
+                                value=value)
+    return tuple(None if v is None else arguments.size(v, owner=owner, argument="noise_shape")
+                 for v in value)
 
 
 class BaseSpatialDropout(_Unchanged):
@@ -121,7 +133,7 @@ class AlphaDropout(_Unchanged):
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         super().__init__(**kwargs)
         self._store(rate=arguments.fraction(rate, owner="AlphaDropout", argument="rate"),
-                    noise_shape=None if noise_shape is None else tuple(noise_shape),
+                    noise_shape=_noise_shape(noise_shape, owner="AlphaDropout"),
                     seed=seed)
 
 

@@ -54,12 +54,26 @@ class _Elementwise(Module):
             raise ArgumentError(f"{owner}.__init__() missing required argument: '{missing[0]}'",
                                 argument=missing[0], value=None)
         super().__init__(**factory)
+        for key, value in values.items():
+            values[key] = _checked(owner, key, value)
         if type(self).check is not None:
             type(self).check(owner, values)
         self._store(**values)
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape)
+
+
+def _checked(owner: str, argument: str, value):
+    """An elementwise module's argument as PyTorch takes it: a flag, an axis, a word, a number."""
+    if argument == "inplace":
+        return arguments.flag(value, owner=owner, argument=argument)
+    if argument == "dim":
+        optional = value is None and owner != "GLU"  # softmax-like modules take dim=None
+        return None if optional else arguments.axis(value, owner=owner, argument=argument)
+    if argument == "approximate":
+        return value
+    return arguments.number(value, owner=owner, argument=argument)
 
 
 def _elementwise(name: str, arg_names: tuple[str, ...] = ("inplace",), required: int = 0,

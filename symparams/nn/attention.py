@@ -100,6 +100,7 @@ class MultiheadAttention(Module):
         return (sympy.Mul(*key[:-1]) + sympy.Mul(*value[:-1])) * self.embed_dim
 
     def input_conditions(self, input_shapes):
+        self._expect_inputs(input_shapes, 3)
         query, key, value = input_shapes
         for shape in input_shapes:
             self._expect_rank_in(shape, (2, 3), "to MultiheadAttention")

@@ -88,6 +88,7 @@ class Bilinear(Module):
         return tuple(weights)
 
     def input_conditions(self, input_shapes):
+        self._expect_inputs(input_shapes, 2)
         first, second = input_shapes
         conditions = [Condition.equal(self.in1_features, first[-1],
                                       "in1_features must equal the first input's last axis"),

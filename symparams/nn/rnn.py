@@ -28,6 +28,9 @@ from ..weights import Axis, Weight, label
 from .base import Module
 
 _GATES = {"RNN": 1, "LSTM": 4, "GRU": 3}
+# Deeper stacks are counted as num_layers - 1 copies of one block, as a symbolic depth is:
+# the same count, without a list of weights as long as the stack.
+_UNROLLED_LAYERS = 64
 
 
 def _block(prefix: str, suffix: str, gates: int, hidden, inputs, recurrent, bias: bool,
@@ -123,7 +126,7 @@ class _RNNBase(Module):
         for suffix in suffixes:
             weights += _block("l0", suffix, gates, hidden, first_in, recurrent, self.bias,
                               proj=self.proj_size)
-        if self.num_layers.is_Integer:
+        if self.num_layers.is_Integer and self.num_layers <= _UNROLLED_LAYERS:
             for layer in range(1, int(self.num_layers)):
                 for suffix in suffixes:
                     weights += _block(f"l{layer}", suffix, gates, hidden, deeper_in, recurrent,

@@ -128,6 +128,7 @@ class TransformerDecoderLayer(_TransformerLayer):
     compute_options = frozenset({"tgt_is_causal", "memory_is_causal"})
 
     def input_conditions(self, input_shapes):
+        self._expect_inputs(input_shapes, 2)
         shared = super().input_conditions(input_shapes)
         target, memory = input_shapes
         if len(target) != len(memory):

@@ -22,6 +22,8 @@ attention), so the key and value projections shrink:
 
 from __future__ import annotations
 
+import inspect
+
 import sympy
 
 from .. import arguments
@@ -103,7 +105,8 @@ class GroupedQueryAttention(Module):
             return None if value is None else arguments.flag(value, owner=owner,
                                                              argument=argument)
 
-        embed_dim, num_heads = size(embed_dim, "embed_dim"), size(num_heads, "num_heads")
+        embed_dim = arguments.size(embed_dim, owner=owner, argument="embed_dim")
+        num_heads = arguments.size(num_heads, owner=owner, argument="num_heads")
         given = dict(num_kv_heads=size(num_kv_heads, "num_kv_heads"),
                      head_dim=size(head_dim, "head_dim"), qkv_bias=switch(qkv_bias, "qkv_bias"),
                      out_bias=switch(out_bias, "out_bias"), kdim=size(kdim, "kdim"),
@@ -150,6 +153,7 @@ class GroupedQueryAttention(Module):
         return _by_projection(self.module_weights())
 
     def input_conditions(self, input_shapes):
+        self._expect_inputs(input_shapes, 3)
         query, key, value = input_shapes
         if len(query) < 2 or len(key) != len(query) or len(value) != len(query):
             raise ShapeError("query, key and value must have the same rank, at least 2 "
@@ -341,7 +345,7 @@ def _block(pre, attention, mlp, norm_layer, cross_attention, norm_names, lengths
         raise ArgumentTypeError(f"{owner}: `mlp` must be a module or a model. "
                                 f"Received: mlp={mlp!r}", argument="mlp", value=mlp)
     steps = 2 if cross_attention is None else 3
-    names = norm_names or tuple(f"norm{i}" for i in range(1, steps + 1))
+    names = tuple(f"norm{i}" for i in range(1, steps + 1)) if norm_names is None else norm_names
     if (not isinstance(names, (tuple, list)) or len(names) != steps
             or not all(isinstance(n, str) for n in names)):
         raise ArgumentTypeError(f"{owner}: `norm_names` must be {steps} names (one per "
@@ -373,7 +377,8 @@ def _named(module, default):
 
 
 def _norm(norm_layer, embed_dim, name, owner):
-    if not callable(norm_layer):
+    if not (isinstance(norm_layer, type) and issubclass(norm_layer, Layer)
+            or inspect.isfunction(norm_layer)):
         raise ArgumentTypeError(f"{owner}: `norm_layer` must make a norm from embed_dim "
                                 f"(nn.LayerNorm, nn.RMSNorm). Received: "
                                 f"norm_layer={norm_layer!r}", argument="norm_layer",

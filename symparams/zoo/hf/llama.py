@@ -81,8 +81,10 @@ def decoder(family, owner, head, values, tie_word_embeddings, pad_token_id, batc
     """
     check_config(owner, config, no_count)
     _rotary_factor(owner, config)
+    optional = ("num_key_value_heads", "head_dim")  # None: derived from the others
     given = sizes(owner, **{k: v for k, v in values.items()
-                            if k not in ("attention_bias", "mlp_bias") and v is not None})
+                            if k not in ("attention_bias", "mlp_bias")
+                            and (v is not None or k not in optional)})
     d, heads = given["hidden_size"], given["num_attention_heads"]
     if divisible_heads and (d / heads).is_integer is False:
         raise ArgumentError(f"{owner}: The hidden size ({d}) is not a multiple of the number of "

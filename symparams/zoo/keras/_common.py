@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+import numbers
+
 import sympy
 
 from ... import layers
@@ -37,6 +40,16 @@ def _head(x, include_top, pooling, classes, classifier_activation):
         return _pool(x, pooling)
     x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
     return layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
+
+
+def _width(alpha, owner):
+    """``alpha``, the width multiplier of a MobileNet: a positive, finite number."""
+    if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real) or \
+            not 0 < alpha < math.inf:
+        raise ArgumentError(f"{owner}: `alpha` must be a positive number (the width "
+                            f"multiplier). Received: alpha={alpha!r}", argument="alpha",
+                            value=alpha)
+    return alpha
 
 
 def _make_divisible(v, divisor=8):

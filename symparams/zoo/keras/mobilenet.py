@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ... import layers
 from ...graph import Model
-from ._common import _correct_pad, _head, _make_divisible, _pool, _start
+from ._common import _correct_pad, _head, _make_divisible, _pool, _start, _width
 
 __all__ = ["MobileNet", "MobileNetV2"]
 
@@ -13,6 +13,7 @@ def MobileNetV2(input_shape=None, alpha=1.0, include_top=True, weights=None, inp
                 pooling=None, classes=1000, classifier_activation="softmax", **kwargs):
     """MobileNetV2 (Sandler et al., 2018): inverted residual blocks; ``alpha`` scales widths."""
     inputs = _start("mobilenetv2", input_shape, pooling, kwargs)
+    alpha = _width(alpha, "MobileNetV2")
     x = layers.Conv2D(_make_divisible(32 * alpha), 3, strides=(2, 2), padding="same",
                       use_bias=False, name="Conv1")(inputs)
     x = layers.BatchNormalization(epsilon=1e-3, name="bn_Conv1")(x)
@@ -50,6 +51,7 @@ def MobileNet(input_shape=None, alpha=1.0, depth_multiplier=1, dropout=1e-3, inc
               classifier_activation="softmax", **kwargs):
     """MobileNet (Howard et al., 2017): depthwise separable blocks; ``alpha`` scales widths."""
     inputs = _start("mobilenet", input_shape, pooling, kwargs)
+    alpha = _width(alpha, "MobileNet")
     x = layers.Conv2D(int(32 * alpha), (3, 3), padding="same", use_bias=False, strides=(2, 2),
                       name="conv1")(inputs)
     x = layers.BatchNormalization(name="conv1_bn")(x)

@@ -15,9 +15,9 @@ here as one ``Activation("hard_sigmoid")``.
 
 from __future__ import annotations
 
-from ... import layers
+from ... import arguments, layers
 from ...graph import Model
-from ._common import _correct_pad, _make_divisible, _pool, _start
+from ._common import _correct_pad, _make_divisible, _pool, _start, _width
 
 __all__ = ["MobileNetV3Large", "MobileNetV3Small"]
 
@@ -75,6 +75,8 @@ def _mobilenet_v3(plan, last_point, owner, input_shape, alpha, minimalistic, inc
                   classes, pooling, dropout_rate, classifier_activation, include_preprocessing,
                   name, kwargs):
     inputs = _start(owner, input_shape, pooling, kwargs)
+    alpha = _width(alpha, owner)
+    dropout_rate = arguments.fraction(dropout_rate, owner=owner, argument="dropout_rate")
     kernel, activation, squeeze = (3, "relu", False) if minimalistic else (5, "hs", True)
     x = inputs
     if include_preprocessing:

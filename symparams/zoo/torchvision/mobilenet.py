@@ -14,6 +14,9 @@
 
 from __future__ import annotations
 
+import math
+import numbers
+
 from ... import layers, nn
 from ...errors import ArgumentError
 from ...graph import Model
@@ -42,6 +45,18 @@ def _inverted_residual(x, inp, oup, stride, expand_ratio, norm):
     return layers.Add()([x, out]) if stride == 1 and inp == oup else out
 
 
+# More blocks than this in one row of a setting cannot be a real network (and would never build).
+_MOST_REPEATS = 1000
+
+
+def _is_setting(setting) -> bool:
+    """An inverted residual setting: rows of four positive ints (t, c, n, s), n not absurd."""
+    return isinstance(setting, (list, tuple)) and len(setting) > 0 and all(
+        isinstance(row, (list, tuple)) and len(row) == 4
+        and all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in row)
+        and row[2] <= _MOST_REPEATS for row in setting)
+
+
 def mobilenet_v2(*, weights=None, progress=True, num_classes=1000, input_shape=None,
                  width_mult=1.0, inverted_residual_setting=None, round_nearest=8,
                  norm_layer=None, dropout=0.2, **kwargs):
@@ -53,11 +68,21 @@ def mobilenet_v2(*, weights=None, progress=True, num_classes=1000, input_shape=N
     _no_more("mobilenet_v2", kwargs)
     norm = _norm_factory("mobilenet_v2", norm_layer)
     setting = _V2_SETTING if inverted_residual_setting is None else inverted_residual_setting
-    if len(setting) == 0 or len(setting[0]) != 4:
+    if not _is_setting(setting):
         raise ArgumentError("mobilenet_v2: inverted_residual_setting should be non-empty or a "
                             f"4-element list, got {inverted_residual_setting}",
                             argument="inverted_residual_setting",
                             value=inverted_residual_setting)
+    if isinstance(width_mult, bool) or not isinstance(width_mult, numbers.Real) or \
+            not 0 < width_mult < math.inf:
+        raise ArgumentError(f"mobilenet_v2: `width_mult` must be a positive number. "
+                            f"Received: width_mult={width_mult!r}", argument="width_mult",
+                            value=width_mult)
+    if isinstance(round_nearest, bool) or not isinstance(round_nearest, int) or \
+            round_nearest < 1:
+        raise ArgumentError(f"mobilenet_v2: `round_nearest` must be a positive integer. "
+                            f"Received: round_nearest={round_nearest!r}",
+                            argument="round_nearest", value=round_nearest)
     channels = _make_divisible(32 * width_mult, round_nearest)
     last = _make_divisible(1280 * max(1.0, width_mult), round_nearest)
     image = _image(input_shape)
