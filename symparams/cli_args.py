@@ -131,14 +131,14 @@ def call_builder(label: str, builder, arguments: dict):
     Errors of the builder itself (a value it refuses) leave as symparams errors, one
     line each on the command line; ``label`` (``zoo:hf.GPT2Model``) names the builder.
     """
-    parameters = inspect.signature(builder).parameters
-    takes_any = any(p.kind is p.VAR_KEYWORD for p in parameters.values())
+    parameters = inspect.signature(builder).parameters.values()
+    defaults = {p.name: p.default for p in parameters
+                if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+    takes_any = any(p.kind is p.VAR_KEYWORD for p in parameters)
     for name, value in arguments.items():
-        parameter = parameters.get(name)
-        if parameter is None and not takes_any or parameter is not None and parameter.kind in (
-                parameter.POSITIONAL_ONLY, parameter.VAR_POSITIONAL):
+        if name not in defaults and not takes_any:
             raise UsageError(f"--arg {name}: {label} takes no argument {name!r}")
-        if parameter is not None and isinstance(value, str) and _is_size(parameter.default):
+        if isinstance(value, str) and _is_size(defaults.get(name)):
             raise UsageError(f"--arg {name}: {value!r} is not a declared dimension; declare it "
                              f"with --dims {value}")
     try:
