@@ -31,6 +31,7 @@ symparams.cli_args.UsageError: --arg n_embd: unknown name 'd' (declared: none) a
 from __future__ import annotations
 
 import inspect
+import math
 import re
 
 from .errors import ModelError, ParseError, SymparamsError, UnknownArgumentError
@@ -112,7 +113,10 @@ def _item(name: str, text: str, symbols, strings: bool):
     if text.lower() in _CONSTANTS:
         return _CONSTANTS[text.lower()]
     if _FLOAT.match(text):
-        return float(text)
+        number = float(text)
+        if not math.isfinite(number):
+            raise UsageError(f"--arg {name}: {text} is beyond the range of a float")
+        return number
     if strings and _NAME.match(text) and text not in {s.name for s in symbols}:
         return text
     from .parsing import parse

@@ -278,6 +278,7 @@ def test_values_are_read_by_the_documented_rules():
     (["n=9**9**9**9"], "--arg n: the exponent 387420489 is too large"),
     (["n=1.5.2"], "--arg n: a number must be a plain integer"),
     (["n=inf,1"], "--arg n: unknown name 'inf'"),
+    (["x=1e999"], "--arg x: 1e999 is beyond the range of a float"),
 ])
 def test_malformed_values_are_usage_errors(argv, message):
     with pytest.raises(UsageError, match=re.escape(message)):
@@ -314,3 +315,20 @@ def test_builder_argument_errors_are_one_line(capsys, argv, code, message):
 def test_arguments_need_a_builder(capsys, spec_files):
     code, _, err = run(capsys, str(spec_files / "cnn.json"), "--arg", "n=1")
     assert code == 2 and "is not one" in err
+
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+
+_NAMES = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,4}", fullmatch=True) | st.text(max_size=6)
+_VALUES = st.text(alphabet=" 0123456789+-*/(),.eEHLdnaoutrfl_", max_size=30) | st.text()
+
+
+@given(st.lists(st.tuples(_NAMES, _VALUES).map("=".join) | st.text(), max_size=4),
+       st.lists(_NAMES, max_size=3))
+def test_any_text_is_read_or_refused_with_a_usage_error(items, names):
+    try:
+        arguments = builder_arguments(items, names)
+    except UsageError:  # the only error: main prints it on one line, exit code 2
+        return
+    assert len(arguments) == len(items)
