@@ -20,18 +20,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import sys
 
 from . import __version__
-from .cli_args import UsageError, builder_arguments, call_builder
+from .cli_args import IDENTIFIER, UsageError, builder_arguments, call_builder
 from .errors import SymparamsError
 
 FORMATS = ("text", "markdown", "latex", "json")
 #: The ``schema`` field of ``--format json`` output; bumped on incompatible changes.
 JSON_SCHEMA = "symparams.summary/1"
 _SPEC_SUFFIXES = (".json", ".toml", ".yaml", ".yml")
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -182,7 +180,7 @@ def _python_model(path: str, attribute: str, arguments: dict):
 
     if not os.path.isfile(path):
         raise UsageError(f"no such file: {path}")
-    if not _NAME.match(attribute):
+    if not IDENTIFIER.match(attribute):
         raise UsageError(f"{attribute!r} is not a Python name")
     namespace = runpy.run_path(path, run_name="__symparams__")  # the user's own code
     if attribute not in namespace:
@@ -209,7 +207,7 @@ def _substitutions(items, model) -> dict:
     for item in items:
         name, equals, text = item.partition("=")
         name = name.strip()
-        if not equals or not _NAME.match(name):
+        if not equals or not IDENTIFIER.match(name):
             raise UsageError(f"--set takes NAME=VALUE (H=224, d=4*64). Received: {item!r}")
         if name not in by_name:
             known = ", ".join(by_name) or "none"

@@ -38,7 +38,8 @@ from .errors import ModelError, ParseError, SymparamsError, UnknownArgumentError
 
 __all__ = ["UsageError", "builder_arguments", "call_builder", "declared_dims"]
 
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+#: A Python identifier, ASCII only: the names of arguments, dimensions and variables.
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _FLOAT = re.compile(r"[+-]?(\d+\.\d*|\.\d+|\d+(?=[eE]))([eE][+-]?\d+)?\Z")
 _CONSTANTS = {"true": True, "false": False, "none": None, "null": None}
 
@@ -61,7 +62,7 @@ def declared_dims(names) -> list:
 
     symbols = []
     for name in names:
-        if not _NAME.match(name):
+        if not IDENTIFIER.match(name):
             raise UsageError(f"--dims takes names such as L d_model. Received: {name!r}")
         if name.lower() in _CONSTANTS:
             raise UsageError(f"--dims: {name!r} is a constant of --arg values, not a dimension "
@@ -79,7 +80,7 @@ def builder_arguments(items, dims=()) -> dict:
     for item in items:
         name, equals, text = item.partition("=")
         name = name.strip()
-        if not equals or not _NAME.match(name):
+        if not equals or not IDENTIFIER.match(name):
             raise UsageError(f"--arg takes NAME=VALUE (n_layer=L, include_top=false, "
                              f"input_shape=224,224,3). Received: {item!r}")
         if name in arguments:
@@ -117,7 +118,7 @@ def _item(name: str, text: str, symbols, strings: bool):
         if not math.isfinite(number):
             raise UsageError(f"--arg {name}: {text} is beyond the range of a float")
         return number
-    if strings and _NAME.match(text) and text not in {s.name for s in symbols}:
+    if strings and IDENTIFIER.match(text) and text not in {s.name for s in symbols}:
         return text
     from .parsing import parse
 
