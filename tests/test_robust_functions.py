@@ -30,7 +30,7 @@ from tests.hostile import (
 from tests.test_robust_layers import covered_layer_names
 
 H, W, C, F, T, d, L, V = dims("H W C F T d L V")
-PER_FUNCTION = max(10, settings.default.max_examples // 2)
+PER_FUNCTION = max(10, settings.default.max_examples // 3)
 #: Zoo builds cost up to a second; a few hostile cases each (explore: many more).
 PER_BUILDER = max(2, settings.default.max_examples // 30)
 

@@ -23,7 +23,7 @@ from tests.test_reference import load
 B, T, C, H, W, D, F, K, P = dims("B T C H W D F K P")
 
 #: Cases per class and test: the profile's budget spread over some 190 classes.
-PER_CLASS = max(6, settings.default.max_examples // 6)
+PER_CLASS = max(5, settings.default.max_examples // 12)
 
 
 @dataclass

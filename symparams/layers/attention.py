@@ -19,7 +19,7 @@ from ..compute import attention_products, positions
 from ..conditions import Condition
 from ..errors import ShapeError
 from ..weights import Axis, Weight, label
-from .base import Layer
+from .base import Layer, format_shape
 
 _OPTIONS = frozenset({
     "dropout", "sliding_window", "flash_attention", "kernel_initializer",
@@ -123,8 +123,11 @@ class MultiHeadAttention(Layer):
     def input_conditions(self, input_shapes):
         self._expect_inputs(input_shapes, 3)
         query, value, key = input_shapes
-        if len(value) != len(key):
-            raise ShapeError("value and key must have the same rank")
+        for shape, what in zip(input_shapes, ("query", "value", "key")):
+            self._expect_rank(shape, min_rank=2, what=what)
+        if len(value) != len(key) or len(value) != len(query):
+            raise ShapeError("query, value and key must have the same rank; received "
+                             + ", ".join(format_shape(s) for s in input_shapes))
         return tuple(Condition.equal(v, k, "all dimensions of value and key, except the last "
                                            "one, must be equal")
                      for v, k in zip(value[:-1], key[:-1]))

@@ -13,6 +13,8 @@ from __future__ import annotations
 from .. import arguments
 from ..compute import positions
 from ..conditions import Condition
+from ..errors import ShapeError
+from ..layers.base import format_shape
 from ..weights import Axis, Weight, label
 from .base import Module
 
@@ -90,12 +92,14 @@ class Bilinear(Module):
     def input_conditions(self, input_shapes):
         self._expect_inputs(input_shapes, 2)
         first, second = input_shapes
+        if not first or not second:
+            raise ShapeError("both inputs need a feature axis; received shapes "
+                             f"{format_shape(first)} and {format_shape(second)}")
         conditions = [Condition.equal(self.in1_features, first[-1],
                                       "in1_features must equal the first input's last axis"),
                       Condition.equal(self.in2_features, second[-1],
                                       "in2_features must equal the second input's last axis")]
         if len(first) != len(second):
-            from ..errors import ShapeError
             raise ShapeError("both inputs must have the same number of axes")
         conditions += [Condition.equal(a, b, "both inputs must agree on every axis but the last")
                        for a, b in zip(first[:-1], second[:-1])]
