@@ -83,8 +83,8 @@ def sweep(expr, mapping=None, /, **values):
     import numpy as np
 
     symbols = tuple(sorted(bound, key=str))
-    arrays = np.broadcast_arrays(*(_in_domain(np, s, _as_array(np, bound[s], str(s)))
-                                   for s in symbols))
+    arrays = _broadcast(np, [_in_domain(np, s, _as_array(np, bound[s], str(s)))
+                             for s in symbols], symbols)
     shape = arrays[0].shape if arrays else ()
     compiled = _compile(expr, symbols)
     if compiled is None:
@@ -101,6 +101,16 @@ def sweep(expr, mapping=None, /, **values):
                               for v in compiled.function(np, dtype)(*arrays))
     return _quotient(np, numerator, denominator, exact="f" not in kinds,
                      divides=compiled.denominator != 1)
+
+
+def _broadcast(np, arrays, symbols):
+    """The values' arrays broadcast to one shape, or an error naming the symbols that clash."""
+    try:
+        return np.broadcast_arrays(*arrays)
+    except ValueError:
+        shapes = ", ".join(f"{s}: {a.shape}" for s, a in zip(symbols, arrays))
+        raise ArgumentError(f"sweep: the values' shapes do not broadcast together ({shapes})",
+                            argument=str(symbols[0]), value=shapes) from None
 
 
 def _quotient(np, numerator, denominator, *, exact: bool, divides: bool):

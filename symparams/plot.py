@@ -134,7 +134,8 @@ def _labels(items, formulas, labels):
         return [_label(item, formula) for item, formula in zip(items, formulas)]
     if isinstance(labels, str):
         labels = [labels]
-    if not isinstance(labels, (list, tuple)):
+    if not isinstance(labels, (list, tuple)) or \
+            not all(label is None or isinstance(label, str) for label in labels):
         raise ArgumentTypeError(f"plot: `labels` must be a list of names, one per curve. "
                                 f"Received: labels={labels!r}", argument="labels", value=labels)
     labels = list(labels)

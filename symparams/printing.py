@@ -17,8 +17,6 @@ Both printers extend SymPy's own, so anything that prints through SymPy
 
 from __future__ import annotations
 
-import fractions
-
 import sympy
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE
@@ -45,8 +43,6 @@ def latex(expr, **settings) -> str:
     Symbol names are made readable: ``d_model`` becomes ``d_{\mathrm{model}}``,
     a multi-letter name such as ``units`` becomes ``\mathrm{units}``.
     """
-    if isinstance(expr, fractions.Fraction):
-        expr = sympy.Rational(expr.numerator, expr.denominator)
     if not settings:
         return SymparamsLatexPrinter().doprint(expr)
     unknown = sorted(map(str, set(settings) - set(SymparamsLatexPrinter._default_settings)))
@@ -186,6 +182,10 @@ class SymparamsLatexPrinter(_PaperOrder, LatexPrinter):
     """SymPy's LaTeX printer with readable symbol names and floors in paper form."""
 
     printmethod = "_latex"
+
+    def _print_Fraction(self, expr):
+        """A Python ``Fraction`` as the rational it is (SymPy's printer expects its own)."""
+        return self._print(sympy.Rational(expr.numerator, expr.denominator))
 
     def _print_Symbol(self, expr, style="plain"):
         if expr in self._settings["symbol_names"]:

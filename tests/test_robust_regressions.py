@@ -88,6 +88,12 @@ CASES = [
      "alpha"),
     ("mobilenet_v2 width_mult=None", lambda: torchvision_zoo.mobilenet_v2(width_mult=None),
      ArgumentError, "width_mult"),
+    ("EinsumDense output_shape=[]",
+     lambda: layers.EinsumDense("abc,cde->abde", []).bind((T, d)), ShapeError, "output_shape"),
+    ("nn.Dropout inplace=Eq", lambda: nn.Dropout(0.1, inplace=sympy.Eq(N, 2)),
+     ArgumentTypeError, "inplace"),
+    ("sweep on clashing shapes", lambda: sweep(L * d, L=[1, 2], d=[]), ArgumentError,
+     "broadcast"),
     ("mobilenet_v2 10**30 blocks",
      lambda: torchvision_zoo.mobilenet_v2(inverted_residual_setting=[[1, 16, 10**30, 1]]),
      ArgumentError, "inverted_residual_setting"),
@@ -108,6 +114,8 @@ def test_plot_refuses_labels_and_values_it_cannot_draw():
         plot(T * d, over="d", values=[1, 2], T=3, labels=True)
     with pytest.raises(ArgumentTypeError, match="values"):
         plot(T * d, over="d", values=[None, []], T=3)
+    with pytest.raises(ArgumentTypeError, match="labels"):
+        plot(T * d, over="d", values=[1, 2], T=3, labels=[[]])
 
 
 def test_a_deep_stack_is_counted_without_listing_its_layers():
@@ -119,6 +127,7 @@ def test_a_deep_stack_is_counted_without_listing_its_layers():
 
 def test_latex_of_a_fraction():
     assert latex(Fraction(1, 2)) == latex(sympy.Rational(1, 2))
+    assert latex([Fraction(1, 2)]) == latex([sympy.Rational(1, 2)])
 
 
 def test_a_model_of_the_fixed_layers_still_counts():

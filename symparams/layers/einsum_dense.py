@@ -78,6 +78,9 @@ class EinsumDense(Layer):
             out += list(full_in[len(full_in) - elided:])
         in_map = {d: (i + elided) - len(full_in) if left else i for i, d in enumerate(input_spec)}
         out_map = {d: i + elided if left else i for i, d in enumerate(output_spec)}
+        if any(not -len(out) <= i < len(out) for i in out_map.values()):
+            raise ShapeError(f"equation '{self.equation}' names more output dimensions than "
+                             f"output_shape={self.output_shape} (batch excluded) gives")
         conditions = []
         for d in input_spec:
             size = full_in[in_map[d]]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numbers
 
+from .. import arguments
 from ..errors import ArgumentError
 from .base import Module
 
@@ -23,7 +24,8 @@ class _DropoutNd(Module):
         if isinstance(p, bool) or not isinstance(p, numbers.Real) or not 0 <= p <= 1:
             raise ArgumentError(f"{type(self).__name__}: dropout probability has to be between "
                                 f"0 and 1, but got {p}", argument="p", value=p)
-        self._store(p=float(p), inplace=bool(inplace))
+        self._store(p=float(p), inplace=arguments.flag(inplace, owner=type(self).__name__,
+                                                       argument="inplace"))
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape)
