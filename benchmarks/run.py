@@ -79,18 +79,22 @@ class Side:
     """One side of a comparison: a task run ``runs`` times, and its statistics."""
 
     def __init__(self, label, task, options=None, needs=None):
-        self.label, self.task, self.options, self.needs = label, task, options or {}, needs
+        self.label, self.task, self.options = label, task, options or {}
         self.results = []
         self.skipped = needs and util.find_spec(needs) is None and \
             f"{needs} is not installed (pip install -e '.[bench]')"
 
+    def times(self, stage):
+        """A stage's seconds in every run (a stage repeated in a run counts each time)."""
+        return [t for result in self.results for t in result["laps"].get(stage, [])]
+
     def lap(self, stage="first call"):
-        """Median over runs of a stage's seconds (a stage repeated in a run counts each time)."""
-        times = [t for r in self.results for t in r["laps"].get(stage, [])]
+        """The median of :meth:`times`; None if there are none (skipped, or not run)."""
+        times = self.times(stage)
         return statistics.median(times) if times else None
 
     def spread(self, stage="first call"):
-        times = [t for r in self.results for t in r["laps"].get(stage, [])]
+        times = self.times(stage)
         return f"{fmt(min(times))} – {fmt(max(times))}" if len(times) > 1 else ""
 
     @property
