@@ -1,6 +1,6 @@
 """The benchmarks of issue 7: symparams against each peer at its own job, in fresh processes.
 
-    python benchmarks/run.py             # 5 runs of every measurement (about 15 minutes)
+    python benchmarks/run.py             # 5 runs of every measurement (about 10 minutes)
     python benchmarks/run.py --quick     # 3 runs (7 for imports)
     python benchmarks/run.py --smoke     # 1 run at tiny sizes: checks the harness, not speed
     python benchmarks/run.py --only 2 5  # some of the six benchmarks
