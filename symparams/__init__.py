@@ -57,8 +57,9 @@ def __dir__():
 
 
 class _Package(types.ModuleType):
-    """Importing the submodule ``symparams.memory`` must not replace the function ``symparams.memory``
-    (nor ``explain``, ``compare``, ``plot``): Python's import sets a submodule as its package's attribute."""
+    """Importing the submodule ``symparams.memory`` must not replace the function
+    ``symparams.memory`` (nor ``explain``, ``compare``, ``plot``): Python's import sets a
+    submodule as an attribute of its package."""
 
     def __setattr__(self, name, value):
         if not (name in _LAZY and name not in _SUBPACKAGES and isinstance(value, types.ModuleType)):

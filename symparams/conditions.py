@@ -58,6 +58,8 @@ class Condition:
     def holds(self):
         """True, False, or None when it depends on the values."""
         if self.kind == "equal":
+            if self.lhs == self.rhs:  # the same expression: no need to subtract
+                return True
             difference = sympy.expand(self.lhs - self.rhs)
             if difference == 0:
                 return True

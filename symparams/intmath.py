@@ -30,7 +30,7 @@ from __future__ import annotations
 import sympy
 from sympy import Add, Integer, ceiling, count_ops, floor
 
-__all__ = ["as_expr", "floor_div", "ceil_div", "conv_output_length", "simplify_floors",
+__all__ = ["as_expr", "add", "floor_div", "ceil_div", "conv_output_length", "simplify_floors",
            "conv_transpose_output_length"]
 
 
@@ -47,6 +47,18 @@ def as_expr(value) -> sympy.Expr:
     if isinstance(value, int):
         return Integer(value)
     raise TypeError(f"expected an int or a SymPy expression, received {value!r}")
+
+
+def add(terms) -> sympy.Expr:
+    """``sympy.Add(*terms)``; numbers alone are summed directly (no ``Add`` is formed).
+
+    >>> add([Integer(2), Integer(3)]), add([Integer(2), sympy.Symbol("x")])
+    (5, x + 2)
+    """
+    terms = list(terms)
+    if all(t.is_Number for t in terms):
+        return sum(terms, Integer(0))
+    return Add(*terms)
 
 
 def floor_div(x, s) -> sympy.Expr:

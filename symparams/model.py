@@ -23,6 +23,7 @@ import sympy
 from . import arguments
 from .conditions import Condition, settle
 from .errors import ArgumentTypeError, ModelError, ShapeError
+from .intmath import add
 from .layers.base import BoundLayer, Layer, Namer, check_shape
 
 
@@ -166,7 +167,7 @@ class BaseModel:
         if not self._totals:
             self._ties()
         if which not in self._totals:
-            self._totals[which] = sympy.Add(*(getattr(b, which) for b in self.layers))
+            self._totals[which] = add(getattr(b, which) for b in self.layers)
         return self._totals[which]
 
     def as_layer(self):
