@@ -215,6 +215,7 @@ class Sequential(BaseModel):
                                     argument="name", value=name)
         self.name = name or "sequential"
         self._layers: list[Layer] = []
+        self._layer_ids: set[int] = set()  # id() of each layer (equal layers may be distinct)
         self._bound: list[BoundLayer] = []
         self._namer = Namer()
         self._totals: dict[str, sympy.Expr] = {}
@@ -234,7 +235,7 @@ class Sequential(BaseModel):
             raise ArgumentTypeError(
                 f"Sequential.add: expected a layer from symparams.layers. Received: {layer!r}",
                 argument="layer", value=layer)
-        if any(layer is other for other in self._layers):
+        if id(layer) in self._layer_ids:
             raise ModelError(
                 f"this {type(layer).__name__} is already in model '{self.name}'; a Sequential "
                 "model cannot use one layer twice. Create a second layer, or use a graph model "
@@ -249,6 +250,7 @@ class Sequential(BaseModel):
                 self._namer.taken.discard(name)  # the layer was not added
                 raise
         self._layers.append(layer)
+        self._layer_ids.add(id(layer))
         self._totals.clear()
 
     def _bind(self, layer: Layer, name: str) -> BoundLayer:
@@ -317,6 +319,7 @@ class Sequential(BaseModel):
         self._namer.taken.add(name)
         self._bound.append(self._bind(layer, name))
         self._layers.append(layer)
+        self._layer_ids.add(id(layer))
 
     def _replacements(self, mapping, values) -> dict:
         given = dict(mapping or {})
