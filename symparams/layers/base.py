@@ -20,6 +20,7 @@ and hands out :class:`BoundLayer` views.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from typing import ClassVar
 
@@ -455,6 +456,7 @@ class Namer:
         return name
 
 
+@functools.lru_cache(maxsize=None)
 def snake_case(name: str) -> str:
     """Keras's default layer names: ``MaxPooling2D`` -> ``max_pooling2d``.
 
