@@ -27,7 +27,8 @@ from functools import lru_cache
 
 import sympy
 from sympy import Add, Integer, Mul
-from sympy.core.parameters import distribute
+
+from .intmath import kept_product
 
 __all__ = ["Axis", "ROLES", "Weight", "count", "label", "per_group", "window_axes"]
 
@@ -149,10 +150,7 @@ def count(weights, *, of: str = "size", evaluate: bool = True) -> sympy.Expr:
     else:
         inner = Add(*cofactors, evaluate=evaluate)
     factors = ([] if inner == 1 else [inner]) + shared
-    if evaluate:
-        with distribute(False):
-            return Mul(*factors)
-    return product(factors)
+    return kept_product(factors) if evaluate else product(factors)
 
 
 _WINDOW_NAMES = {1: ("kernel_size",), 2: ("kernel_h", "kernel_w"),
