@@ -31,6 +31,7 @@ from ..errors import (
     ArgumentError, ArgumentTypeError, ModelError, ShapeError, UnknownArgumentError,
 )
 from ..conditions import Condition, settle
+from ..dims import is_size_symbol
 from ..weights import Weight, count
 
 # Keyword arguments every Keras layer accepts that change neither shape nor count.
@@ -493,7 +494,7 @@ def _check_output(output_shape, input_shape, what: str = "output dimension") -> 
 
 
 def _is_positive(size) -> bool | None:
-    """``size.is_positive``, at once for ``x + c`` (``x`` a positive-integer symbol, ``c`` an int).
+    """``size.is_positive``, at once for ``x + c`` (``x`` a size symbol, ``c`` an integer).
 
     ``x + c`` is positive for every ``x`` when ``c >= 0`` and undecided otherwise: the answer
     SymPy reaches through derivatives and substitutions, a few milliseconds each time (``H - 2``
@@ -501,7 +502,7 @@ def _is_positive(size) -> bool | None:
     """
     if size.is_Add:
         c, x = size.as_coeff_Add()
-        if c.is_Integer and x.is_Symbol and x.is_integer and x.is_positive:
+        if c.is_Integer and is_size_symbol(x):
             return True if c >= 0 else None
     return size.is_positive
 
