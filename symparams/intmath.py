@@ -30,8 +30,8 @@ from __future__ import annotations
 import sympy
 from sympy import Add, Integer, Mul, ceiling, count_ops, floor
 
-__all__ = ["as_expr", "add", "kept_product", "floor_div", "ceil_div", "conv_output_length", "simplify_floors",
-           "conv_transpose_output_length"]
+__all__ = ["as_expr", "add", "kept_product", "floor_div", "ceil_div", "conv_output_length",
+           "simplify_floors", "conv_transpose_output_length"]
 
 
 def as_expr(value) -> sympy.Expr:
