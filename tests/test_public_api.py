@@ -50,7 +50,8 @@ def test_lazy_names_resolve_and_functions_keep_their_names():
             "assert all(hasattr(symparams, n) for n in symparams.__all__); "
             "assert set(symparams.__all__) <= set(dir(symparams)); "
             "from symparams import memory; "
-            "print([callable(getattr(symparams, n)) for n in ('memory', 'explain', 'compare', 'plot')], "
+            "names = ('memory', 'explain', 'compare', 'plot'); "
+            "print([callable(getattr(symparams, n)) for n in names], "
             "memory is symparams.memory, type(symparams.layers).__name__)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[True, True, True, True] True module"
