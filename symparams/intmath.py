@@ -28,10 +28,10 @@ Nothing here knows about layers; conv and pooling both call
 from __future__ import annotations
 
 import sympy
-from sympy import Add, Integer, ceiling, count_ops, floor
+from sympy import Add, Integer, Mul, ceiling, count_ops, floor
 
-__all__ = ["as_expr", "floor_div", "ceil_div", "conv_output_length", "simplify_floors",
-           "conv_transpose_output_length"]
+__all__ = ["as_expr", "add", "kept_product", "floor_div", "ceil_div", "conv_output_length",
+           "simplify_floors", "conv_transpose_output_length"]
 
 
 def as_expr(value) -> sympy.Expr:
@@ -47,6 +47,38 @@ def as_expr(value) -> sympy.Expr:
     if isinstance(value, int):
         return Integer(value)
     raise TypeError(f"expected an int or a SymPy expression, received {value!r}")
+
+
+def add(terms) -> sympy.Expr:
+    """``sympy.Add(*terms)``; numbers alone are summed directly (no ``Add`` is formed).
+
+    >>> add([Integer(2), Integer(3)]), add([Integer(2), sympy.Symbol("x")])
+    (5, x + 2)
+    """
+    terms = list(terms)
+    if all(t.is_Number for t in terms):
+        return sum(terms, Integer(0))
+    return Add(*terms)
+
+
+def kept_product(factors) -> sympy.Expr:
+    """``sympy.Mul(*factors)`` with a number kept outside a sum: ``32*(25*C + 1)``, not
+    ``800*C + 32``.
+
+    What ``sympy.core.parameters.distribute(False)`` gives, without that switch, which
+    clears SymPy's whole cache each time it is turned.
+
+    >>> C = sympy.Symbol("C")
+    >>> kept_product([Integer(32), 25*C + 1]), kept_product([Integer(2), C, C + 1])
+    (32*(25*C + 1), 2*C*(C + 1))
+    """
+    factors = [as_expr(f) for f in factors]
+    number = Mul(*(f for f in factors if f.is_Number))
+    coefficient, rest = Mul(*(f for f in factors if not f.is_Number)).as_coeff_Mul()
+    coefficient *= number
+    if rest.is_Add and coefficient.is_finite and coefficient not in (0, 1):
+        return Mul(coefficient, rest, evaluate=False)
+    return coefficient * rest
 
 
 def floor_div(x, s) -> sympy.Expr:

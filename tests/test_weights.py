@@ -26,3 +26,11 @@ def test_repeated_axes_in_one_weight():
 def test_scalars_and_empty():
     assert count([]) == 0
     assert count([Weight("counter", ())]) == 1
+
+
+def test_numeric_count_is_the_symbolic_count_substituted():
+    a, b = sympy.symbols("a b", positive=True, integer=True)
+    weights = lambda x, y: [Weight("kernel", (Axis(label("in"), x), Axis(label("out"), y))),
+                            Weight("bias", (Axis(label("out"), y),))]
+    assert count(weights(3, 5)) == count(weights(a, b)).subs({a: 3, b: 5}) == 20
+    assert count(weights(sympy.Integer(3), 5), evaluate=False) != 20  # kept as written
