@@ -43,7 +43,13 @@ MODES = {  # runs per measurement, import runs, sweep axes, GPT depth, stack dep
 
 
 def environment():
+    """The children's environment: bytecode caches read and written, as an installed package has.
+
+    (With ``PYTHONDONTWRITEBYTECODE`` set and a source checkout, every child would compile
+    symparams anew while its peers load their installed bytecode.)
+    """
     env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.setdefault("KERAS_BACKEND", "torch")
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     return env
@@ -448,6 +454,8 @@ def main(argv=None, run=fresh):
     if args.runs:
         report.settings = {**report.settings, "runs": args.runs, "import_runs": args.runs}
     chosen = args.only or list(BENCHMARKS)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "symparams"), str(HERE)],
+                   env=environment(), check=True)  # as pip compiles an installed package
     command = "python benchmarks/run.py" + "".join(
         f" {a}" for a in (argv if argv is not None else sys.argv[1:]))
     started = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
