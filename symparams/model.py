@@ -166,7 +166,11 @@ class BaseModel:
         if not self._totals:
             self._ties()
         if which not in self._totals:
-            self._totals[which] = sympy.Add(*(getattr(b, which) for b in self.layers))
+            terms = [getattr(b, which) for b in self.layers]
+            if all(isinstance(t, sympy.Integer) for t in terms):  # SymPy's Add is slow
+                self._totals[which] = sympy.Integer(sum(int(t) for t in terms))
+            else:
+                self._totals[which] = sympy.Add(*terms)
         return self._totals[which]
 
     def as_layer(self):

@@ -23,9 +23,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from math import prod
 
 import sympy
-from sympy import Add, Integer, Mul
+from sympy import Add, Integer, Mul, S
 from sympy.core.parameters import distribute
 
 __all__ = ["Axis", "ROLES", "Weight", "count", "label", "per_group", "window_axes"]
@@ -121,6 +122,9 @@ def count(weights, *, of: str = "size", evaluate: bool = True) -> sympy.Expr:
     weights = [w for w in weights if not w.tied_to]
     if not weights:
         return Integer(0)
+    if evaluate and of == "size" and all(isinstance(a.size, Integer)
+                                         for w in weights for a in w.axes):
+        return Integer(sum(prod(int(a.size) for a in w.axes) for w in weights))
     pick = (lambda axis: axis.label) if of == "label" else (lambda axis: axis.size)
     common = _common_axes(weights)
 
@@ -144,9 +148,36 @@ def count(weights, *, of: str = "size", evaluate: bool = True) -> sympy.Expr:
         inner = Add(*cofactors, evaluate=evaluate)
     factors = ([] if inner == 1 else [inner]) + shared
     if evaluate:
-        with distribute(False):
-            return Mul(*factors)
+        return undistributed_product(factors)
     return product(factors)
+
+
+def undistributed_product(factors) -> sympy.Expr:
+    """``Mul(*factors)``, leaving a number times a sum as it is: ``64*(9*C + 1)``.
+
+    SymPy multiplies a number into a sum (``576*C + 64``) unless told not to,
+    and its ``distribute(False)`` empties SymPy's whole cache on the way in and
+    out; so the usual case, numbers times one sum, is built directly.
+
+    >>> from symparams import dims
+    >>> C = dims("C")
+    >>> undistributed_product([9*C + 1, 64]), undistributed_product([9*C + 1, C])
+    (64*(9*C + 1), C*(9*C + 1))
+    """
+    factors = [f for f in factors if f is not S.One]
+    numbers = [f for f in factors if isinstance(f, sympy.Number)]
+    rest = [f for f in factors if not isinstance(f, sympy.Number)]
+    if len(rest) == 1 and isinstance(rest[0], Add) and numbers:
+        coefficient = Mul(*numbers)
+        if coefficient is S.One:
+            return rest[0]
+        if coefficient.is_Integer and coefficient.is_positive:
+            return Mul._from_args((coefficient, rest[0]), True)
+    result = Mul(*factors)
+    if not result.is_Add:  # nothing was multiplied into a sum
+        return result
+    with distribute(False):
+        return Mul(*factors)
 
 
 _WINDOW_NAMES = {1: ("kernel_size",), 2: ("kernel_h", "kernel_w"),
