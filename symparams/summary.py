@@ -161,6 +161,8 @@ def _remembered(show):
     shown = {}
 
     def remembered(expr):
+        if isinstance(expr, list):  # the shapes of several outputs
+            return show(expr)
         if expr not in shown:
             shown[expr] = show(expr)
         return shown[expr]
