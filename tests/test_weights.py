@@ -26,3 +26,21 @@ def test_repeated_axes_in_one_weight():
 def test_scalars_and_empty():
     assert count([]) == 0
     assert count([Weight("counter", ())]) == 1
+
+
+def test_a_number_times_a_sum_is_built_as_sympy_builds_it_without_distributing():
+    # undistributed_product avoids distribute(False), which empties SymPy's cache.
+    import itertools
+    from sympy.core.parameters import distribute
+    from symparams.weights import undistributed_product
+    C, F = dims("C F")
+    sums = [9 * C + 1, 2 * C + 2, C + 1, 3 * C * F + 9, C / 2 + sympy.Rational(1, 2)]
+    others = [sympy.Integer(1), sympy.Integer(64), sympy.Integer(3), C, 2 * F, 4]
+    for total in sums:
+        for k in range(3):
+            for extra in itertools.product(others, repeat=k):
+                for factors in itertools.permutations((total, *extra)):
+                    with distribute(False):
+                        expected = sympy.Mul(*factors)
+                    built = undistributed_product(list(factors))
+                    assert sympy.srepr(built) == sympy.srepr(expected), factors
