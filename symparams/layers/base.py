@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from functools import lru_cache
 from typing import ClassVar
 
 import sympy
@@ -455,6 +456,7 @@ class Namer:
         return name
 
 
+@lru_cache(maxsize=None)
 def snake_case(name: str) -> str:
     """Keras's default layer names: ``MaxPooling2D`` -> ``max_pooling2d``.
 
