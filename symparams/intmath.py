@@ -27,6 +27,8 @@ Nothing here knows about layers; conv and pooling both call
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import sympy
 from sympy import Add, Integer, Mul, ceiling, count_ops, floor
 
@@ -92,11 +94,17 @@ def floor_div(x, s) -> sympy.Expr:
     2*H + 1
     """
     x, s = as_expr(x), as_expr(s)
+    if x.is_Integer and s.is_Integer and s.is_positive:
+        return Integer(int(x) // int(s))
     return _floor_div(x, s, Integer(0))
 
 
+@lru_cache(maxsize=4096)
 def _floor_div(x, s, offset) -> sympy.Expr:
-    """``offset + floor(x/s)``; the form chosen is the shortest of the whole sum."""
+    """``offset + floor(x/s)``; the form chosen is the shortest of the whole sum.
+
+    Cached: the layers of a network divide the same few sizes again and again.
+    """
     if x.has(sympy.Mod):
         x = _without_parity(x)
     if not _applies(x, s):
@@ -133,6 +141,8 @@ def ceil_div(x, s) -> sympy.Expr:
     ceiling(H/4)
     """
     x, s = as_expr(x), as_expr(s)
+    if x.is_Integer and s.is_Integer and s.is_positive:
+        return Integer(-(-int(x) // int(s)))
     if not _applies(x, s):
         return ceiling(x / s)
     return floor_div(x + s - 1, s)
@@ -162,6 +172,15 @@ def conv_output_length(n, kernel, stride=1, dilation=1, padding="valid",
     >>> conv_output_length(H, 2, 2, ceil_mode=True)
     ceiling(H/2)
     """
+    if isinstance(padding, tuple):
+        padding = tuple(as_expr(p) for p in padding)
+    return _conv_output_length(as_expr(n), as_expr(kernel), as_expr(stride), as_expr(dilation),
+                               padding, bool(ceil_mode))
+
+
+@lru_cache(maxsize=4096)
+def _conv_output_length(n, kernel, stride, dilation, padding, ceil_mode):
+    """:func:`conv_output_length` of expressions; cached (a network repeats its layers)."""
     if padding in ("same", "causal"):
         return ceil_div(n, stride)
     if padding == "valid":

@@ -30,7 +30,7 @@ from sympy import Add, Integer, Mul
 
 from .intmath import kept_product
 
-__all__ = ["Axis", "ROLES", "Weight", "count", "label", "per_group", "window_axes"]
+__all__ = ["Axis", "ROLES", "Weight", "count", "label", "per_group", "window_axes", "window_text"]
 
 #: How a forward pass can use a weight (see :class:`Weight`).
 ROLES = ("product", "bias", "elementwise", "lookup", "state")
@@ -164,6 +164,16 @@ def window_axes(kernel_size) -> tuple[Axis, ...]:
     """
     return tuple(Axis(label(name), k)
                  for name, k in zip(_WINDOW_NAMES[len(kernel_size)], kernel_size))
+
+
+def window_text(kernel_size) -> str:
+    """``3 x 3``: a window's size as notes about weights say it.
+
+    >>> window_text((Integer(3), Integer(3)))
+    '3 x 3'
+    """
+    # str() of a SymPy integer runs its printer; that adds up over a network's many kernels.
+    return " x ".join(str(int(k)) if isinstance(k, Integer) else str(k) for k in kernel_size)
 
 
 def per_group(name: str, channels, groups) -> Axis:

@@ -134,3 +134,20 @@ def test_kept_product_is_mul_without_distribution():
             expected = sympy.Mul(*factors)
         got = kept_product(factors)
         assert got == expected and got.args == expected.args, (factors, got, expected)
+
+
+@given(st.integers(-60, 60), st.integers(1, 9))
+def test_numbers_divide_as_sympy_floors_them(x, s):
+    # Integers take a shortcut past the symbolic rules; it must give SymPy's own answer.
+    assert floor_div(x, s) == floor(sympy.Rational(x, s))
+    assert ceil_div(x, s) == ceiling(sympy.Rational(x, s))
+    assert isinstance(floor_div(x, s), sympy.Integer)
+
+
+def test_cached_lengths_do_not_depend_on_how_sizes_were_given():
+    for n in (H, 224):
+        plain = conv_output_length(n, 3, 2, 1, (1, 1))
+        assert conv_output_length(n, sympy.Integer(3), sympy.Integer(2), 1,
+                                  (sympy.Integer(1), 1)) == plain
+        assert conv_output_length(n, 3, 2, padding=(1, 1), ceil_mode=1) == \
+            conv_output_length(n, 3, 2, padding=(1, 1), ceil_mode=True)

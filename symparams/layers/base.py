@@ -20,8 +20,8 @@ and hands out :class:`BoundLayer` views.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import re
+from functools import lru_cache
 from typing import ClassVar
 
 import sympy
@@ -457,7 +457,7 @@ class Namer:
         return name
 
 
-@functools.lru_cache(maxsize=None)
+@lru_cache(maxsize=None)
 def snake_case(name: str) -> str:
     """Keras's default layer names: ``MaxPooling2D`` -> ``max_pooling2d``.
 
