@@ -12,25 +12,27 @@
 46922
 """
 
-from . import layers, nn
-from .analysis import leading_term, scaling_exponent, sensitivity, solve_budget
-from .compare import compare
-from .compute import flops
+import importlib
+import sys
+import types
+
 from .dims import dims
 from .errors import ArgumentError, ModelError, ParseError, ShapeError, SpecError, SymparamsError
-from .evaluation import sweep
-from .explain import explain
-from .graph import Input, Model, Tensor
-from .importers import from_keras, from_torch
-from .memory import memory
-from .model import Sequential
-from .parsing import parse
-from .plot import plot
-from .printing import latex
-from .repeat import Repeat
-from .spec import load_spec
 
 __version__ = "0.1.0"
+
+# Everything else is imported on first use, so that ``import symparams`` costs little beyond SymPy:
+# public name -> the submodule that defines it (a subpackage when the name is the submodule itself).
+_SUBPACKAGES = {"layers", "nn", "zoo"}
+_LAZY = {
+    "layers": ".layers", "nn": ".nn", "zoo": ".zoo",
+    "leading_term": ".analysis", "scaling_exponent": ".analysis", "sensitivity": ".analysis",
+    "solve_budget": ".analysis", "compare": ".compare", "flops": ".compute", "sweep": ".evaluation",
+    "explain": ".explain", "Input": ".graph", "Model": ".graph", "Tensor": ".graph",
+    "from_keras": ".importers", "from_torch": ".importers", "memory": ".memory",
+    "Sequential": ".model", "parse": ".parsing", "plot": ".plot", "latex": ".printing",
+    "Repeat": ".repeat", "load_spec": ".spec",
+}
 
 __all__ = [
     "ArgumentError", "Input", "Model", "ModelError", "ParseError", "Repeat", "Sequential",
@@ -41,9 +43,27 @@ __all__ = [
 
 
 def __getattr__(name):
-    """``symparams.zoo`` is imported on first use: ``import symparams`` stays light."""
-    if name == "zoo":
-        import importlib
+    """Import the submodule behind a public name on first use and keep the name here."""
+    if name not in _LAZY:
+        raise AttributeError(f"module 'symparams' has no attribute {name!r}")
+    module = importlib.import_module(_LAZY[name], __name__)
+    value = module if name in _SUBPACKAGES else getattr(module, name)
+    globals()[name] = value
+    return value
 
-        return importlib.import_module(".zoo", __name__)
-    raise AttributeError(f"module 'symparams' has no attribute {name!r}")
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))
+
+
+class _Package(types.ModuleType):
+    """Importing the submodule ``symparams.memory`` must not replace the function
+    ``symparams.memory`` (nor ``explain``, ``compare``, ``plot``): Python's import sets a
+    submodule as an attribute of its package."""
+
+    def __setattr__(self, name, value):
+        if not (name in _LAZY and name not in _SUBPACKAGES and isinstance(value, types.ModuleType)):
+            super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

@@ -22,6 +22,7 @@ import sys
 
 import sympy
 
+from .conditions import divides
 from .dims import is_dim_symbol
 from .errors import ArgumentError, ArgumentTypeError
 
@@ -33,11 +34,21 @@ def size(value, *, owner: str, argument: str) -> sympy.Expr:
     a positive integer (``K - K``), accepted when undecidable (``K - 1``).
     """
     expr = _as_expr(value, owner=owner, argument=argument)
-    if expr.is_integer is False or expr.is_positive is False or expr is sympy.nan:
+    if _integral(expr) is False or expr.is_positive is False or expr is sympy.nan:
         raise ArgumentError(
             f"{owner}: `{argument}` must be a positive integer. Received: {argument}={value!r}",
             argument=argument, value=value)
     return expr
+
+
+def _integral(expr) -> bool | None:
+    """``expr.is_integer``; a quotient such as ``d/h`` asks :func:`~symparams.conditions.divides`,
+    which knows two size symbols at once (SymPy takes milliseconds)."""
+    if expr.is_Mul:
+        numerator, denominator = expr.as_numer_denom()
+        if denominator != 1:
+            return divides(denominator, numerator)
+    return expr.is_integer
 
 
 def padding_size(value, *, owner: str, argument: str) -> sympy.Expr:

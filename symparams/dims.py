@@ -49,6 +49,15 @@ def dims(names: str):
     return symbols[0] if len(symbols) == 1 else symbols
 
 
+_SIZE = sympy.Dummy(integer=True, positive=True).assumptions0
+
+
+def is_size_symbol(expr) -> bool:
+    """True for a symbol known to be a positive integer and nothing more (as :func:`dims` makes
+    them): every positive integer is a possible value, which decides some questions at once."""
+    return expr.is_Symbol and expr.assumptions0 == _SIZE
+
+
 def is_dim_symbol(symbol: sympy.Symbol) -> bool:
     """True for a symbol declared a positive integer (as :func:`dims` makes them)."""
     return bool(symbol.is_integer and symbol.is_positive)

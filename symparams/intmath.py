@@ -27,11 +27,13 @@ Nothing here knows about layers; conv and pooling both call
 
 from __future__ import annotations
 
-import sympy
-from sympy import Add, Integer, ceiling, count_ops, floor
+from functools import lru_cache
 
-__all__ = ["as_expr", "floor_div", "ceil_div", "conv_output_length", "simplify_floors",
-           "conv_transpose_output_length"]
+import sympy
+from sympy import Add, Integer, Mul, ceiling, count_ops, floor
+
+__all__ = ["as_expr", "add", "kept_product", "floor_div", "ceil_div", "conv_output_length",
+           "simplify_floors", "conv_transpose_output_length"]
 
 
 def as_expr(value) -> sympy.Expr:
@@ -49,6 +51,38 @@ def as_expr(value) -> sympy.Expr:
     raise TypeError(f"expected an int or a SymPy expression, received {value!r}")
 
 
+def add(terms) -> sympy.Expr:
+    """``sympy.Add(*terms)``; numbers alone are summed directly (no ``Add`` is formed).
+
+    >>> add([Integer(2), Integer(3)]), add([Integer(2), sympy.Symbol("x")])
+    (5, x + 2)
+    """
+    terms = list(terms)
+    if all(t.is_Number for t in terms):
+        return sum(terms, Integer(0))
+    return Add(*terms)
+
+
+def kept_product(factors) -> sympy.Expr:
+    """``sympy.Mul(*factors)`` with a number kept outside a sum: ``32*(25*C + 1)``, not
+    ``800*C + 32``.
+
+    What ``sympy.core.parameters.distribute(False)`` gives, without that switch, which
+    clears SymPy's whole cache each time it is turned.
+
+    >>> C = sympy.Symbol("C")
+    >>> kept_product([Integer(32), 25*C + 1]), kept_product([Integer(2), C, C + 1])
+    (32*(25*C + 1), 2*C*(C + 1))
+    """
+    factors = [as_expr(f) for f in factors]
+    number = Mul(*(f for f in factors if f.is_Number))
+    coefficient, rest = Mul(*(f for f in factors if not f.is_Number)).as_coeff_Mul()
+    coefficient *= number
+    if rest.is_Add and coefficient.is_finite and coefficient not in (0, 1):
+        return Mul(coefficient, rest, evaluate=False)
+    return coefficient * rest
+
+
 def floor_div(x, s) -> sympy.Expr:
     """``floor(x/s)`` in its simplest exact form.
 
@@ -60,11 +94,17 @@ def floor_div(x, s) -> sympy.Expr:
     2*H + 1
     """
     x, s = as_expr(x), as_expr(s)
+    if x.is_Integer and s.is_Integer and s.is_positive:
+        return Integer(int(x) // int(s))
     return _floor_div(x, s, Integer(0))
 
 
+@lru_cache(maxsize=4096)
 def _floor_div(x, s, offset) -> sympy.Expr:
-    """``offset + floor(x/s)``; the form chosen is the shortest of the whole sum."""
+    """``offset + floor(x/s)``; the form chosen is the shortest of the whole sum.
+
+    Cached: the layers of a network divide the same few sizes again and again.
+    """
     if x.has(sympy.Mod):
         x = _without_parity(x)
     if not _applies(x, s):
@@ -101,6 +141,8 @@ def ceil_div(x, s) -> sympy.Expr:
     ceiling(H/4)
     """
     x, s = as_expr(x), as_expr(s)
+    if x.is_Integer and s.is_Integer and s.is_positive:
+        return Integer(-(-int(x) // int(s)))
     if not _applies(x, s):
         return ceiling(x / s)
     return floor_div(x + s - 1, s)
@@ -130,6 +172,15 @@ def conv_output_length(n, kernel, stride=1, dilation=1, padding="valid",
     >>> conv_output_length(H, 2, 2, ceil_mode=True)
     ceiling(H/2)
     """
+    if isinstance(padding, tuple):
+        padding = tuple(as_expr(p) for p in padding)
+    return _conv_output_length(as_expr(n), as_expr(kernel), as_expr(stride), as_expr(dilation),
+                               padding, bool(ceil_mode))
+
+
+@lru_cache(maxsize=4096)
+def _conv_output_length(n, kernel, stride, dilation, padding, ceil_mode):
+    """:func:`conv_output_length` of expressions; cached (a network repeats its layers)."""
     if padding in ("same", "causal"):
         return ceil_div(n, stride)
     if padding == "valid":

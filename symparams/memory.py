@@ -30,12 +30,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 import sympy
-from sympy.core.parameters import distribute
 
 from . import arguments
 from .calls import call_usage, layer_calls
 from .dtypes import element_bytes, resolve_bytes
 from .errors import ArgumentError, ArgumentTypeError, UnknownArgumentError
+from .intmath import kept_product
 from .layers.base import BoundLayer
 from .model import BaseModel
 from .printing import latex, text
@@ -282,8 +282,7 @@ def sum_bytes(groups, size) -> sympy.Expr:
 
 def _times(expr, factor) -> sympy.Expr:
     """``factor*expr`` without multiplying the factor into a sum."""
-    with distribute(False):
-        return sympy.Mul(factor, expr)
+    return kept_product([factor, expr])
 
 
 def check_options(options: dict, *, owner: str) -> dict:

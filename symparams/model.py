@@ -23,6 +23,7 @@ import sympy
 from . import arguments
 from .conditions import Condition, settle
 from .errors import ArgumentTypeError, ModelError, ShapeError
+from .intmath import add
 from .layers.base import BoundLayer, Layer, Namer, check_shape
 
 
@@ -165,7 +166,7 @@ class BaseModel:
         if not self._totals:
             self._ties()
         if which not in self._totals:
-            self._totals[which] = sympy.Add(*(getattr(b, which) for b in self.layers))
+            self._totals[which] = add(getattr(b, which) for b in self.layers)
         return self._totals[which]
 
     def as_layer(self):
@@ -213,6 +214,7 @@ class Sequential(BaseModel):
                                     argument="name", value=name)
         self.name = name or "sequential"
         self._layers: list[Layer] = []
+        self._layer_ids: set[int] = set()  # id() of each layer (equal layers may be distinct)
         self._bound: list[BoundLayer] = []
         self._namer = Namer()
         self._totals: dict[str, sympy.Expr] = {}
@@ -232,7 +234,7 @@ class Sequential(BaseModel):
             raise ArgumentTypeError(
                 f"Sequential.add: expected a layer from symparams.layers. Received: {layer!r}",
                 argument="layer", value=layer)
-        if any(layer is other for other in self._layers):
+        if id(layer) in self._layer_ids:
             raise ModelError(
                 f"this {type(layer).__name__} is already in model '{self.name}'; a Sequential "
                 "model cannot use one layer twice. Create a second layer, or use a graph model "
@@ -247,6 +249,7 @@ class Sequential(BaseModel):
                 self._namer.taken.discard(name)  # the layer was not added
                 raise
         self._layers.append(layer)
+        self._layer_ids.add(id(layer))
         self._totals.clear()
 
     def _bind(self, layer: Layer, name: str) -> BoundLayer:
@@ -315,6 +318,7 @@ class Sequential(BaseModel):
         self._namer.taken.add(name)
         self._bound.append(self._bind(layer, name))
         self._layers.append(layer)
+        self._layer_ids.add(id(layer))
 
     def _replacements(self, mapping, values) -> dict:
         owner = f"model '{self.name}'"

@@ -51,7 +51,6 @@ import json
 import math
 import os
 import re
-import tomllib
 
 import sympy
 
@@ -245,6 +244,8 @@ def read_spec_file(path) -> dict:
         if suffix == ".json":
             data = json.loads(text, parse_constant=_no_constant)
         elif suffix == ".toml":
+            import tomllib  # only TOML specs need it (it costs a few ms to import)
+
             data = tomllib.loads(text)
         else:
             data = _yaml_load(text)

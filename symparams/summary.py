@@ -48,7 +48,8 @@ class Summary:
 
     def __str__(self) -> str:
         headers, minimum = _HEADERS, _MIN_WIDTHS
-        cells = [(f"{name} ({kind})", _shape_text(shape), _count_text(params))
+        show = _remembered(text)
+        cells = [(f"{name} ({kind})", _shape_text(shape, show), _count_text(params, show=show))
                  for name, kind, shape, params in self.rows]
         if self.connections is not None:
             headers, minimum = headers + ("Connected to",), minimum + (16,)
@@ -81,6 +82,7 @@ class Summary:
 
     def to_markdown(self) -> str:
         """A Markdown table; formulas as inline math (``$...$``)."""
+        @_remembered
         def math(expr):
             return "$" + _latex_of(expr).replace("|", r"\|") + "$"
 
@@ -111,6 +113,7 @@ class Summary:
             rules = (r"\hline", r"\hline", r"\hline", r"\hline")
             words = _array_text
 
+        @_remembered
         def cell(expr):
             formula = printer._print(expr)
             return f"${formula}$" if environment == "tabular" else formula
@@ -128,10 +131,11 @@ class Summary:
         def td(value, align="left"):
             return f'<td style="text-align:{align}">{html.escape(value)}</td>'
 
+        show = _remembered(text)
         head = "".join(f"<th>{html.escape(h)}</th>" for h in _HEADERS)
         body = "".join(
-            "<tr>" + td(f"{name} ({kind})") + td(_shape_text(shape)) +
-            td(_count_text(params), "right") + "</tr>"
+            "<tr>" + td(f"{name} ({kind})") + td(_shape_text(shape, show)) +
+            td(_count_text(params, show=show), "right") + "</tr>"
             for name, kind, shape, params in self.rows)
         foot = "".join(
             f'<tr><td colspan="2"><b>{html.escape(label)}</b></td>' +
@@ -152,17 +156,30 @@ def _printer():
     return SymparamsLatexPrinter()
 
 
-def _shape_text(shape) -> str:
-    inner = ", ".join(text(s) for s in shape)
+def _remembered(show):
+    """``show`` remembering what it printed, for one table: its rows repeat the same sizes."""
+    shown = {}
+
+    def remembered(expr):
+        if isinstance(expr, list):  # the shapes of several outputs
+            return show(expr)
+        if expr not in shown:
+            shown[expr] = show(expr)
+        return shown[expr]
+    return remembered
+
+
+def _shape_text(shape, show=text) -> str:
+    inner = ", ".join(show(s) for s in shape)
     return f"({inner},)" if len(shape) == 1 else f"({inner})"
 
 
-def _count_text(value, with_bytes: bool = False) -> str:
+def _count_text(value, with_bytes: bool = False, show=text) -> str:
     """``51,264`` for a number (with its float32 size, as Keras shows); the formula otherwise."""
     if isinstance(value, sympy.Integer):
         shown = f"{int(value):,}"
         return f"{shown} ({_bytes(int(value) * 4)})" if with_bytes else shown
-    return text(value)
+    return show(value)
 
 
 def _bytes(size: int) -> str:

@@ -20,15 +20,17 @@ filters*(in_channels*kernel_h*kernel_w + 1)
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import sympy
 from sympy import Add, Integer, Mul
-from sympy.core.parameters import distribute
 
-__all__ = ["Axis", "ROLES", "Weight", "count", "label", "per_group", "window_axes"]
+from .intmath import kept_product
+
+__all__ = ["Axis", "ROLES", "Weight", "count", "label", "per_group", "window_axes", "window_text"]
 
 #: How a forward pass can use a weight (see :class:`Weight`).
 ROLES = ("product", "bias", "elementwise", "lookup", "state")
@@ -121,6 +123,11 @@ def count(weights, *, of: str = "size", evaluate: bool = True) -> sympy.Expr:
     weights = [w for w in weights if not w.tied_to]
     if not weights:
         return Integer(0)
+    sizes = [a.size for w in weights for a in w.axes]
+    if evaluate and of == "size" and all(isinstance(s, (int, Integer)) for s in sizes):
+        # Numbers only: the same total without forming a Mul or an Add (a first Add costs SymPy
+        # a lazy import of ~50 ms).
+        return Integer(sum(math.prod(int(a.size) for a in w.axes) for w in weights))
     pick = (lambda axis: axis.label) if of == "label" else (lambda axis: axis.size)
     common = _common_axes(weights)
 
@@ -143,10 +150,7 @@ def count(weights, *, of: str = "size", evaluate: bool = True) -> sympy.Expr:
     else:
         inner = Add(*cofactors, evaluate=evaluate)
     factors = ([] if inner == 1 else [inner]) + shared
-    if evaluate:
-        with distribute(False):
-            return Mul(*factors)
-    return product(factors)
+    return kept_product(factors) if evaluate else product(factors)
 
 
 _WINDOW_NAMES = {1: ("kernel_size",), 2: ("kernel_h", "kernel_w"),
@@ -160,6 +164,16 @@ def window_axes(kernel_size) -> tuple[Axis, ...]:
     """
     return tuple(Axis(label(name), k)
                  for name, k in zip(_WINDOW_NAMES[len(kernel_size)], kernel_size))
+
+
+def window_text(kernel_size) -> str:
+    """``3 x 3``: a window's size as notes about weights say it.
+
+    >>> window_text((Integer(3), Integer(3)))
+    '3 x 3'
+    """
+    # str() of a SymPy integer runs its printer; that adds up over a network's many kernels.
+    return " x ".join(str(int(k)) if isinstance(k, Integer) else str(k) for k in kernel_size)
 
 
 def per_group(name: str, channels, groups) -> Axis:

@@ -88,3 +88,22 @@ def test_bad_shapes():
     with pytest.raises(ArgumentError, match=r"Dense: `input_shape` must be a positive integer. "
                                             r"Received: input_shape=0"):
         layers.Dense(3, input_shape=(0, 4))
+
+
+def test_shortcuts_for_size_symbols_agree_with_sympy():
+    from sympy.core.cache import clear_cache
+
+    from symparams.arguments import _integral
+    from symparams.conditions import divides
+    from symparams.layers.base import _is_positive
+    d, h = dims("d h")
+    even = sympy.Symbol("e", even=True, positive=True)  # known to be >= 2: no shortcut
+    values = [d, h, even, 2 * d, sympy.Integer(1), sympy.Integer(2), sympy.Integer(6)]
+    for a in values:
+        for b in values:
+            clear_cache()
+            assert divides(a, b) == (b / a).is_integer, (a, b)
+            assert _integral(b / a) == (b / a).is_integer, (a, b)
+    for size in [d - 1, d - 5, d + 2, even - 1, even - 3, h]:
+        clear_cache()
+        assert _is_positive(size) == size.is_positive, size

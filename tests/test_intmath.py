@@ -5,7 +5,7 @@ from hypothesis import example, given, strategies as st
 from sympy import ceiling, floor
 
 from symparams import dims
-from symparams.intmath import ceil_div, conv_output_length, floor_div, simplify_floors
+from symparams.intmath import ceil_div, conv_output_length, floor_div, kept_product, simplify_floors
 
 from .helpers import raw_length
 
@@ -116,3 +116,38 @@ def test_parity_terms_are_exact(c, s):
     for n in range(1, 60):
         assert lo(n) == (n + n % 2 + c) // s
     assert floor_div(H + sympy.Mod(H, 2), 2) == ceiling(H / 2)
+
+
+def test_kept_product_is_mul_without_distribution():
+    from sympy.core.parameters import distribute
+
+    H, C, d = dims("H C d")
+    half, third = sympy.Rational(1, 2), sympy.Rational(1, 3)
+    cases = [[32, 25 * C + 1], [2, 3, C + 1], [C + 1], [1, C + 1], [0, C + 1], [half, C + 1],
+             [2 * (C + 1) * d, 3], [sympy.Mul(2, C + 1, evaluate=False), 3],
+             [sympy.Mul(2, C + 1, evaluate=False), d], [C + 1, 2 * d], [4, d, C + 1],
+             [third, 3, H + 1], [2, sympy.floor(H / 2) + 1], [H, C], [6], [], [2, 3],
+             [12 * d ** 2 + 13 * d, 96], [d / 2, C + 1], [2, C + 1, C + 1]]
+    for factors in cases:
+        factors = [sympy.Integer(f) if isinstance(f, int) else f for f in factors]
+        with distribute(False):
+            expected = sympy.Mul(*factors)
+        got = kept_product(factors)
+        assert got == expected and got.args == expected.args, (factors, got, expected)
+
+
+@given(st.integers(-60, 60), st.integers(1, 9))
+def test_numbers_divide_as_sympy_floors_them(x, s):
+    # Integers take a shortcut past the symbolic rules; it must give SymPy's own answer.
+    assert floor_div(x, s) == floor(sympy.Rational(x, s))
+    assert ceil_div(x, s) == ceiling(sympy.Rational(x, s))
+    assert isinstance(floor_div(x, s), sympy.Integer)
+
+
+def test_cached_lengths_do_not_depend_on_how_sizes_were_given():
+    for n in (H, 224):
+        plain = conv_output_length(n, 3, 2, 1, (1, 1))
+        assert conv_output_length(n, sympy.Integer(3), sympy.Integer(2), 1,
+                                  (sympy.Integer(1), 1)) == plain
+        assert conv_output_length(n, 3, 2, padding=(1, 1), ceil_mode=1) == \
+            conv_output_length(n, 3, 2, padding=(1, 1), ceil_mode=True)

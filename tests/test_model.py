@@ -131,3 +131,4 @@ def test_deep_stacks_build():
                        input_shape=(H, W, C))
     assert model.output_shape == (H, W, 8)
     assert same(model.params, 8 * (9 * C + 1) + 199 * 8 * (72 + 1))
+

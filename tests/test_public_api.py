@@ -41,3 +41,17 @@ def test_import_is_light():
             "'matplotlib') if m in sys.modules]; print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_lazy_names_resolve_and_functions_keep_their_names():
+    # In a fresh process: submodules named like their function (memory, explain, compare, plot)
+    # are imported by other modules first; the package attribute must stay the function.
+    code = ("import symparams, symparams.explain, symparams.memory; "
+            "assert all(hasattr(symparams, n) for n in symparams.__all__); "
+            "assert set(symparams.__all__) <= set(dir(symparams)); "
+            "from symparams import memory; "
+            "names = ('memory', 'explain', 'compare', 'plot'); "
+            "print([callable(getattr(symparams, n)) for n in names], "
+            "memory is symparams.memory, type(symparams.layers).__name__)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[True, True, True, True] True module"

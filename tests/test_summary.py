@@ -39,3 +39,15 @@ def test_non_trainable_totals_and_bytes():
 def test_latex_printer_settings_reach_the_table():
     summary = Sequential([layers.Dense(4)], input_shape=(H,)).summary()
     assert r"4 \left(\eta + 1\right)" in latex(summary, symbol_names={H: r"\eta"})
+
+
+def test_every_format_shows_a_layer_with_several_outputs():
+    from symparams import Model, Tensor, nn
+    T, N = dims("T N")
+    x = Tensor((T, N, 16))
+    out, _ = nn.MultiheadAttention(16, 2)(x, x, x)
+    summary = Model(x, out).summary()
+    for shown in (str(summary), summary.to_latex(), summary.to_markdown(),
+                  summary._repr_html_(), summary._repr_latex_()):
+        assert "MultiheadAttention" in shown
+    assert "((T, N, 16), (N, T, T))" in str(summary)

@@ -30,8 +30,9 @@ def split_channels(shape: tuple, fmt: str) -> tuple[tuple, object]:
 
 def split_input(layer, input_shape: tuple) -> tuple[tuple, object]:
     """Check that ``input_shape`` has ``layer.rank`` spatial axes plus channels, and split it."""
-    layer._expect_rank(input_shape, layer.rank + 1,
-                       what=describe_input(layer.rank, layer.data_format))
+    if len(input_shape) != layer.rank + 1:
+        layer._expect_rank(input_shape, layer.rank + 1,
+                           what=describe_input(layer.rank, layer.data_format))
     return split_channels(input_shape, layer.data_format)
 
 

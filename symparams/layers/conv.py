@@ -21,7 +21,7 @@ from .. import arguments
 from ..conditions import Condition, undecided
 from ..errors import ArgumentError, ShapeError
 from ..intmath import conv_output_length
-from ..weights import Axis, label, per_group, Weight, window_axes
+from ..weights import Axis, label, per_group, Weight, window_axes, window_text
 from . import _spatial
 from ._spatial import join_channels, split_channels, split_input
 from .activations import activation_name, activation_output_shape
@@ -106,7 +106,7 @@ class BaseConv(Layer):
         per_filter = per_group("in_channels", channels, self.groups)
         reach = "every input channel" if self.groups == 1 else "the input channels of its group"
         filters = Axis(label("filters"), self.filters)
-        shape = " x ".join(str(k) for k in self.kernel_size)
+        shape = window_text(self.kernel_size)
         kernel = Weight("kernel", (*window, per_filter, filters),
                         note=f"a {shape} window over {reach}, for each filter", role="product")
         weights = [kernel]

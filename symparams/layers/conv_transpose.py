@@ -23,7 +23,7 @@ from sympy import Mul
 from .. import arguments
 from ..errors import ArgumentError
 from ..intmath import conv_transpose_output_length
-from ..weights import Axis, label, Weight, window_axes
+from ..weights import Axis, label, Weight, window_axes, window_text
 from . import _spatial
 from ._padding import size_or_zero_tuple
 from ._spatial import join_channels, split_input
@@ -92,7 +92,7 @@ class BaseConvTranspose(Layer):
         _, channels = split_input(self, input_shape)
         window = window_axes(self.kernel_size)
         filters = Axis(label("filters"), self.filters)
-        shape = " x ".join(str(k) for k in self.kernel_size)
+        shape = window_text(self.kernel_size)
         weights = [Weight("kernel", (*window, filters, Axis(label("in_channels"), channels)),
                           note=f"a {shape} window spread from each input channel, "
                                f"for each filter", role="product")]

@@ -29,7 +29,7 @@ import sympy
 
 from .. import arguments
 from ..intmath import conv_output_length
-from ..weights import Axis, label, Weight, window_axes
+from ..weights import Axis, label, Weight, window_axes, window_text
 from . import _spatial
 from ._spatial import join_channels, split_input
 from .activations import activation_name, activation_output_shape
@@ -77,7 +77,7 @@ class _Window(Layer):
 
     def _depthwise_kernel(self, channels, name: str) -> Weight:
         window = window_axes(self.kernel_size)
-        shape = " x ".join(str(k) for k in self.kernel_size)
+        shape = window_text(self.kernel_size)
         return Weight(name, (*window, Axis(label("in_channels"), channels),
                              Axis(label("depth_multiplier"), self.depth_multiplier)),
                       note=f"a {shape} window over one input channel, "

@@ -19,7 +19,7 @@ from .. import arguments
 from ..conditions import Condition
 from ..errors import ArgumentError, ShapeError
 from ..intmath import conv_output_length, conv_transpose_output_length, floor_div
-from ..weights import Axis, Weight, label, per_group, window_axes
+from ..weights import Axis, Weight, label, per_group, window_axes, window_text
 from .base import Module
 
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
@@ -80,7 +80,7 @@ class _ConvNd(Module):
         window = window_axes(self.kernel_size)
         per_filter = per_group("in_channels", self.in_channels, self.groups)
         out = Axis(label("out_channels"), self.out_channels)
-        shape = " x ".join(str(k) for k in self.kernel_size)
+        shape = window_text(self.kernel_size)
         weights = [Weight("weight", (out, per_filter, *window),
                           note=f"a {shape} window over the input channels of its group, "
                                "for each output channel", role="product")]

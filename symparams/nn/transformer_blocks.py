@@ -28,7 +28,7 @@ import sympy
 
 from .. import arguments
 from ..compute import attention_products, positions
-from ..conditions import Condition
+from ..conditions import Condition, divides
 from ..errors import ArgumentError, ArgumentTypeError, ShapeError
 from ..graph import Model, Tensor, apply
 from ..layers.base import Layer
@@ -120,7 +120,7 @@ class GroupedQueryAttention(Module):
         for key, default in defaults.items():
             object.__setattr__(self, key, default if given[key] is None else given[key])
         for divisor, value, names, what in self._divisions():
-            if (value / divisor).is_integer is False:
+            if divides(divisor, value) is False:
                 raise ArgumentError(f"{owner}: {what}. Received: {names[0]}={divisor}, "
                                     f"{names[1]}={value}", argument=names[0], value=divisor)
 

@@ -14,7 +14,7 @@ L*(4*d**2 + 3*d*f + 2*d) + 2*V*d + d
 from __future__ import annotations
 
 from ... import arguments, nn
-from ...conditions import Condition
+from ...conditions import Condition, divides
 from ...errors import ArgumentError
 from ...graph import Model
 from ...repeat import Repeat
@@ -86,7 +86,7 @@ def decoder(family, owner, head, values, tie_word_embeddings, pad_token_id, batc
                             if k not in ("attention_bias", "mlp_bias")
                             and (v is not None or k not in optional)})
     d, heads = given["hidden_size"], given["num_attention_heads"]
-    if divisible_heads and (d / heads).is_integer is False:
+    if divisible_heads and divides(heads, d) is False:
         raise ArgumentError(f"{owner}: The hidden size ({d}) is not a multiple of the number of "
                             f"attention heads ({heads}). Received: hidden_size={d}, "
                             f"num_attention_heads={heads}", argument="hidden_size", value=d)
