@@ -119,8 +119,9 @@ class Convention:
         if isinstance(backward, sympy.Expr) and (backward.is_nonnegative is not True or
                                                  backward.is_finite is not True) or \
                 not isinstance(backward, sympy.Expr) and not 0 <= backward < math.inf:
-            raise ArgumentError(f"flops: `backward` must be finite and not negative. Received: "
-                                f"backward={backward!r}", argument="backward", value=backward)
+            raise ArgumentError(f"flops: `backward` must not be negative, infinite or NaN. "
+                                f"Received: backward={backward!r}", argument="backward",
+                                value=backward)
 
     def factor(self, term: Term) -> sympy.Expr:
         """1, or 1/2 for attention a causal mask halves under this convention."""

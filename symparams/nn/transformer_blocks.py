@@ -377,8 +377,10 @@ def _named(module, default):
 
 
 def _norm(norm_layer, embed_dim, name, owner):
-    if not (isinstance(norm_layer, type) and issubclass(norm_layer, Layer)
-            or inspect.isfunction(norm_layer)):
+    # A layer class, or a factory of the user's (a function, a partial); not a builtin or a
+    # class that makes something else.
+    if not callable(norm_layer) or inspect.isbuiltin(norm_layer) or \
+            isinstance(norm_layer, type) and not issubclass(norm_layer, Layer):
         raise ArgumentTypeError(f"{owner}: `norm_layer` must make a norm from embed_dim "
                                 f"(nn.LayerNorm, nn.RMSNorm). Received: "
                                 f"norm_layer={norm_layer!r}", argument="norm_layer",
