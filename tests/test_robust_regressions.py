@@ -90,6 +90,7 @@ CASES = [
      ArgumentError, "width_mult"),
     ("EinsumDense output_shape=[]",
      lambda: layers.EinsumDense("abc,cde->abde", []).bind((T, d)), ShapeError, "output_shape"),
+    ("Dot axes=[0]", lambda: layers.Dot(axes=[0]), ArgumentError, "axes"),
     ("nn.Dropout inplace=Eq", lambda: nn.Dropout(0.1, inplace=sympy.Eq(N, 2)),
      ArgumentTypeError, "inplace"),
     ("sweep on clashing shapes", lambda: sweep(L * d, L=[1, 2], d=[]), ArgumentError,

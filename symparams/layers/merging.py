@@ -155,7 +155,7 @@ class Dot(_Merge):
     def __init__(self, axes, normalize=False, **kwargs):
         super().__init__(**kwargs)
         pair = axes if isinstance(axes, (tuple, list)) else (axes,)
-        if len(pair) not in (1, 2):
+        if isinstance(axes, (tuple, list)) and len(pair) != 2:  # as Keras refuses [0]
             raise ArgumentError(f"Dot: `axes` must be an int or a pair of ints. Received: "
                                 f"axes={axes!r}", argument="axes", value=axes)
         checked = tuple(arguments.axis(a, owner="Dot", argument="axes") for a in pair)
