@@ -209,7 +209,10 @@ class LayerExplanation:
         return _latex_of(self)
 
     def _repr_latex_(self) -> str:
-        return "$$" + self.to_latex() + "$$"
+        return _display_latex(self)
+
+    def _repr_markdown_(self) -> str:
+        return _display_markdown(self)
 
 
 @dataclass(frozen=True)
@@ -258,7 +261,27 @@ class Explanation:
         return _latex_of(self)
 
     def _repr_latex_(self) -> str:
-        return "$$" + self.to_latex() + "$$"
+        return _display_latex(self)
+
+    def _repr_markdown_(self) -> str:
+        return _display_markdown(self)
+
+
+def _display_latex(explanation) -> str:
+    """Jupyter's LaTeX: the parameter derivation, then the FLOPs derivation when asked for."""
+    parts = [explanation.to_latex()]
+    if explanation.compute is not None:
+        parts.append(explanation.compute.to_latex())
+    return "\n".join(f"$${part}$$" for part in parts)
+
+
+def _display_markdown(explanation) -> str:
+    """Jupyter's Markdown: every part asked for (parameters, FLOPs, memory), each headed."""
+    parts = ["**Parameters**", f"$$\n{explanation.to_latex()}\n$$"]
+    parts += [part._repr_markdown_() for part in (explanation.compute,
+                                                  getattr(explanation, "memory", None))
+              if part is not None]
+    return "\n\n".join(parts)
 
 
 def _alignat(rows: list[str]) -> str:
