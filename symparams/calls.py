@@ -37,9 +37,7 @@ def layer_calls(model):
     if nodes is None:  # a Sequential: each layer called once
         return [(bound.name, bound, 1) for bound in model.layers]
     names = {bound.layer: bound.name for bound in model.layers}
-    return [(names[node.layer], node.bound,
-             node.inputs[0].shape[0] if node.layer.batch_excluded and node.inputs[0].batched
-             else 1)
+    return [(names[node.layer], node.bound, 1 if node.bound.batch is None else node.bound.batch)
             for node in nodes]
 
 

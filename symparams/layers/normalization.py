@@ -40,6 +40,27 @@ _BN_OPTIONS = frozenset({
 })
 
 
+def _channel_count(layer, input_shape, purpose):
+    """The size of the feature axis ``layer.axis`` names; never the batch axis."""
+    index = keras_axis(layer.axis, input_shape)
+    if index == 0:
+        raise ShapeError(f"axis={layer.axis} is the batch axis; {layer.display_type} {purpose} "
+                         f"of another axis")
+    return input_shape[index - 1]
+
+
+def _scale_and_offset(layer, axes, per):
+    """``gamma`` (if ``layer.scale``) and ``beta`` (if ``layer.center``) over ``axes``."""
+    weights = []
+    if layer.scale:
+        weights.append(Weight("gamma", axes, note=f"a learned scale per {per}",
+                              role="elementwise"))
+    if layer.center:
+        weights.append(Weight("beta", axes, note=f"a learned offset per {per}",
+                              role="elementwise"))
+    return weights
+
+
 class BatchNormalization(Layer):
     """Normalizes along ``axis`` (Keras numbering: the batch is axis 0, -1 is the last).
 
@@ -61,11 +82,7 @@ class BatchNormalization(Layer):
                     renorm=arguments.flag(renorm, owner=owner, argument="renorm"))
 
     def _channels(self, input_shape):
-        index = keras_axis(self.axis, input_shape)
-        if index == 0:
-            raise ShapeError(f"axis={self.axis} is the batch axis; BatchNormalization "
-                             f"normalizes per feature of another axis")
-        return input_shape[index - 1]
+        return _channel_count(self, input_shape, "normalizes per feature")
 
     def compute_output_shape(self, input_shape):
         self._channels(input_shape)
@@ -73,13 +90,7 @@ class BatchNormalization(Layer):
 
     def declare_weights(self, input_shape):
         channels = (Axis(label("channels"), self._channels(input_shape)),)
-        weights = []
-        if self.scale:
-            weights.append(Weight("gamma", channels, note="a learned scale per channel",
-                                  role="elementwise"))
-        if self.center:
-            weights.append(Weight("beta", channels, note="a learned offset per channel",
-                                  role="elementwise"))
+        weights = _scale_and_offset(self, channels, "channel")
         statistics = ["moving_mean", "moving_variance"]
         if self.renorm:
             statistics += ["moving_stddev", "renorm_mean", "renorm_stddev"]
@@ -216,11 +227,7 @@ class GroupNormalization(Layer):
                     scale=arguments.flag(scale, owner=owner, argument="scale"))
 
     def _channels(self, input_shape):
-        index = keras_axis(self.axis, input_shape)
-        if index == 0:
-            raise ShapeError(f"axis={self.axis} is the batch axis; GroupNormalization splits "
-                             f"the channels of another axis into groups")
-        channels = input_shape[index - 1]
+        channels = _channel_count(self, input_shape, "splits the channels into groups")
         groups = channels if self.groups == -1 else self.groups
         if (channels - groups).is_negative:
             raise ShapeError(f"the number of groups ({groups}) cannot be more than the number "
@@ -241,14 +248,7 @@ class GroupNormalization(Layer):
 
     def declare_weights(self, input_shape):
         channels = (Axis(label("channels"), self._channels(input_shape)[0]),)
-        weights = []
-        if self.scale:
-            weights.append(Weight("gamma", channels, note="a learned scale per channel",
-                                  role="elementwise"))
-        if self.center:
-            weights.append(Weight("beta", channels, note="a learned offset per channel",
-                                  role="elementwise"))
-        return tuple(weights)
+        return tuple(_scale_and_offset(self, channels, "channel"))
 
 
 class UnitNormalization(Layer):
