@@ -35,7 +35,7 @@ from ..graph import Tensor
 from ..layers import Concatenate
 from ..layers.base import format_shape
 from ..nn.base import Module
-from ..weights import Axis, Weight, label
+from ..weights import Axis, Weight
 
 __all__ = ["LearnedTensor", "Parameter", "combine", "operation_of"]
 
@@ -188,7 +188,7 @@ class LearnedTensor(Module):
                     buffer=arguments.flag(buffer, owner=owner, argument="buffer"))
 
     def module_weights(self):
-        axes = tuple(Axis(label(f"{self.weight}_{i}"), size) for i, size in enumerate(self.shape))
+        axes = tuple(Axis(size, size) for size in self.shape)  # its sizes are its labels
         role = "state" if self.buffer else "lookup" if self.operation == "cat" else "elementwise"
         note = ("a learned entry placed beside the input" if self.operation == "cat"
                 else f"a learned entry combined elementwise ({self.operation}) with the input")
