@@ -159,3 +159,35 @@ def test_vit_flops_as_torch_counts_them():
     vit = TinyViT(16, 4, 16)
     model = from_torch(vit, (3, H, W))
     assert model.subs(N=2, H=16, W=16).flops == counted(vit, torch.zeros(2, 3, 16, 16))
+
+
+class Encoder(tnn.Module):
+    """As torchvision's ViT keeps it: the position embedding inside the encoder module."""
+
+    def __init__(self, tokens, width):
+        super().__init__()
+        self.pos_embedding = tnn.Parameter(torch.zeros(1, tokens, width))
+        self.ln = tnn.LayerNorm(width)
+
+    def forward(self, x):
+        return self.ln(x + self.pos_embedding)
+
+
+class NestedViT(TinyViT):
+    def __init__(self, image=16, patch=4, width=16):
+        super().__init__(image, patch, width, depth=0)
+        del self.pos_embedding
+        self.encoder = Encoder((image // patch) ** 2 + 1, width)
+
+    def forward(self, x):
+        x = self.conv_proj(x).flatten(2).transpose(1, 2)
+        x = torch.cat([self.class_token.expand(x.size(0), -1, -1), x], dim=1)
+        return self.head(self.ln(self.encoder(x))[:, 0])
+
+
+@pytest.mark.parametrize("image, patch", [(16, 4), (12, 3)])
+def test_a_parameter_of_a_custom_submodule(image, patch):
+    vit = NestedViT(image, patch)
+    model = from_torch(vit, (3, H, W))
+    assert "encoder.pos_embedding" in [b.name for b in model.layers]
+    check(vit, model, {N: 2, H: image, W: image}, 2, 3, image, image)
