@@ -3,17 +3,17 @@
 A ViT keeps its class token and position embedding as parameters of the model
 itself and uses them in ``forward`` (``torch.fx`` reads them with ``get_attr``
 nodes). The importer represents such an attribute as a :class:`Parameter`
-value; the calls that combine it with a tensor become a :class:`LearnedTensor`
+value; the calls that combine it with a tensor become a :class:`_LearnedTensor`
 layer that holds it as its weight:
 
 >>> from symparams import Tensor, dims
 >>> N, T, d = dims("N T d")
->>> token = LearnedTensor("cat", (1, 1, d), axis=1, weight="cls_token")
+>>> token = _LearnedTensor("cat", (1, 1, d), axis=1, weight="cls_token")
 >>> token(Tensor((N, T, d))).shape
 (N, T + 1, d)
 >>> token.params
 d
->>> LearnedTensor("add", (1, T + 1, d), weight="pos_embedding")(Tensor((N, T + 1, d))).shape
+>>> _LearnedTensor("add", (1, T + 1, d), weight="pos_embedding")(Tensor((N, T + 1, d))).shape
 (N, T + 1, d)
 
 Only what is written here is supported: ``expand``, elementwise ``+ - * /``
@@ -37,7 +37,7 @@ from ..layers.base import format_shape
 from ..nn.base import Module
 from ..weights import Axis, Weight
 
-__all__ = ["LearnedTensor", "Parameter", "combine", "operation_of"]
+__all__ = ["Parameter", "combine", "operation_of"]
 
 _OPERATIONS = ("add", "sub", "rsub", "mul", "div", "rdiv", "cat")
 _REVERSED = {"sub": "rsub", "div": "rdiv", "add": "add", "mul": "mul"}
@@ -95,7 +95,7 @@ def operation_of(torch, target, method: bool) -> str | None:
 def combine(operation: str, args, kwargs, make) -> object:
     """The call ``operation(*args)`` with parameters among ``args``.
 
-    ``make(parameter, operation, shape, axis)`` returns the :class:`LearnedTensor`
+    ``make(parameter, operation, shape, axis)`` returns the :class:`_LearnedTensor`
     layer for one parameter (the importer names it and counts its weight once).
     """
     if operation == "expand":
@@ -161,7 +161,7 @@ def _named(values) -> str:
     return "the parameter " + ", ".join(names) if names else "a parameter"
 
 
-class LearnedTensor(Module):
+class _LearnedTensor(Module):
     """A learned tensor combined with the input: added, subtracted, multiplied, divided
     (``operation`` ``"add"``, ``"sub"``, ``"rsub"`` for ``p - x``, ``"mul"``, ``"div"``,
     ``"rdiv"``; it broadcasts into the input, whose shape stays) or concatenated along

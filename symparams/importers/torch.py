@@ -46,7 +46,7 @@ from ..graph import Model, Tensor
 from ..intmath import floor_div
 from ..layers.base import snake_case
 from ._dims import Renames
-from ._parameters import LearnedTensor, Parameter, combine, operation_of
+from ._parameters import Parameter, _LearnedTensor, combine, operation_of
 
 __all__ = ["from_torch"]
 
@@ -218,7 +218,7 @@ class _Importer:
         weight = parameter.path.rpartition(".")[2]
         uses = self.parameter_uses.setdefault(id(parameter.tensor), [])
         name = parameter.path if not uses else f"{parameter.path}_{len(uses)}"
-        layer = LearnedTensor(operation, shape, weight=weight, axis=axis,
+        layer = _LearnedTensor(operation, shape, weight=weight, axis=axis,
                               buffer=parameter.buffer, name=name,
                               trainable=parameter.buffer or parameter.tensor.requires_grad)
         if uses:
