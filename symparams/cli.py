@@ -8,7 +8,9 @@ at 28×28×1, and the explanations that answer its user's two questions.
 or JSON), after ``--set`` substitutions, and explains a layer on request; see
 ``docs/cli.md``. MODEL is a zoo name (``zoo:keras.ResNet50``), a Python file
 and the variable or function in it (``examples/cnn.py:model``), or a spec file
-(``.json``, ``.toml``, ``.yaml``).
+(``.json``, ``.toml``, ``.yaml``). A builder (a zoo name or a function) takes
+arguments with ``--arg NAME=VALUE`` over dimensions declared with ``--dims``
+(``symparams.cli_args``).
 
 Exit codes: 0 success, 2 usage error, 1 model error; errors are one line.
 """
@@ -18,21 +20,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import sys
 
 from . import __version__
+from .cli_args import IDENTIFIER, UsageError, builder_arguments, call_builder
 from .errors import SymparamsError
 
 FORMATS = ("text", "markdown", "latex", "json")
 #: The ``schema`` field of ``--format json`` output; bumped on incompatible changes.
 JSON_SCHEMA = "symparams.summary/1"
 _SPEC_SUFFIXES = (".json", ".toml", ".yaml", ".yml")
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-
-
-class UsageError(Exception):
-    """A command line that asks for something malformed (exit code 2)."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -52,6 +49,11 @@ def main(argv=None) -> int:
         "summary", help="a model's summary: zoo:FAMILY.NAME, FILE.py:NAME or a spec file")
     summary.add_argument("model", metavar="MODEL",
                          help="zoo:keras.ResNet50, examples/cnn.py:model, or model.json/.toml/.yaml")
+    summary.add_argument("--dims", nargs="+", action="extend", default=[], metavar="NAME",
+                         help="dimension symbols (positive integers) for --arg values")
+    summary.add_argument("--arg", nargs="+", action="extend", default=[], metavar="NAME=VALUE",
+                         dest="arguments", help="a builder argument (n_layer=L, "
+                         "include_top=false, input_shape=224,224,3)")
     summary.add_argument("--set", nargs="+", action="extend", default=[], metavar="NAME=VALUE",
                          dest="values", help="substitute values (formulas: d=4*64)")
     summary.add_argument("--format", choices=FORMATS, default="text")
@@ -106,7 +108,7 @@ def _demo(latex: bool) -> int:
 # -- summary ----------------------------------------------------------------------------------
 
 def _summary(args) -> int:
-    model = load_model(args.model)
+    model = load_model(args.model, builder_arguments(args.arguments, args.dims))
     substitutions = _substitutions(args.values, model)
     if substitutions:
         model = model.subs(substitutions)
@@ -135,13 +137,21 @@ def _summary(args) -> int:
     return 0
 
 
-def load_model(source: str):
-    """The model MODEL names: ``zoo:FAMILY.NAME``, ``FILE.py[:NAME]`` or a spec file."""
+def load_model(source: str, arguments=None):
+    """The model MODEL names: ``zoo:FAMILY.NAME``, ``FILE.py[:NAME]`` or a spec file.
+
+    ``arguments`` (a dict) go to the builder: the zoo's, or a function in the file.
+    """
+    arguments = arguments or {}
     if source.startswith("zoo:"):
-        return _zoo_model(source[4:])
+        return _zoo_model(source[4:], arguments)
     path, _, attribute = source.partition(".py:") if ".py:" in source else (source, "", "")
     if attribute or source.endswith(".py"):
-        return _python_model(path + ".py" if attribute else source, attribute or "model")
+        return _python_model(path + ".py" if attribute else source, attribute or "model",
+                             arguments)
+    if arguments:
+        raise UsageError("--arg passes arguments to a builder (zoo:FAMILY.NAME or a function "
+                         f"in FILE.py); {source} is not one")
     if source.lower().endswith(_SPEC_SUFFIXES):
         from .spec import load_spec
         if not os.path.isfile(source):
@@ -151,7 +161,7 @@ def load_model(source: str):
                      f"spec file. Received: {source!r}")
 
 
-def _zoo_model(name: str):
+def _zoo_model(name: str, arguments: dict):
     from . import zoo
 
     family, _, builder = name.partition(".")
@@ -160,24 +170,27 @@ def _zoo_model(name: str):
         families = ", ".join(zoo.__all__)
         raise UsageError(f"unknown zoo model {name!r}; names are FAMILY.NAME with FAMILY one "
                          f"of {families} (e.g. zoo:keras.ResNet50)")
-    return getattr(module, builder)()
+    return call_builder(f"zoo:{name}", getattr(module, builder), arguments)
 
 
-def _python_model(path: str, attribute: str):
+def _python_model(path: str, attribute: str, arguments: dict):
     import runpy
 
     from .model import BaseModel
 
     if not os.path.isfile(path):
         raise UsageError(f"no such file: {path}")
-    if not _NAME.match(attribute):
+    if not IDENTIFIER.match(attribute):
         raise UsageError(f"{attribute!r} is not a Python name")
     namespace = runpy.run_path(path, run_name="__symparams__")  # the user's own code
     if attribute not in namespace:
         raise UsageError(f"{path} defines no {attribute!r}")
     value = namespace[attribute]
     if callable(value) and not isinstance(value, BaseModel):
-        value = value()
+        value = call_builder(f"{path}:{attribute}", value, arguments)
+    elif arguments:
+        raise UsageError(f"--arg passes arguments to a builder; {path}:{attribute} is not a "
+                         f"function")
     if not isinstance(value, BaseModel):
         raise UsageError(f"{path}:{attribute} is not a symparams model "
                          f"(a {type(value).__name__})")
@@ -194,7 +207,7 @@ def _substitutions(items, model) -> dict:
     for item in items:
         name, equals, text = item.partition("=")
         name = name.strip()
-        if not equals or not _NAME.match(name):
+        if not equals or not IDENTIFIER.match(name):
             raise UsageError(f"--set takes NAME=VALUE (H=224, d=4*64). Received: {item!r}")
         if name not in by_name:
             known = ", ".join(by_name) or "none"

@@ -26,6 +26,7 @@ def test_console_script_entry_point():
 # -- symparams summary MODEL ----------------------------------------------------------------
 
 import json  # noqa: E402
+import re  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
@@ -189,3 +190,145 @@ def test_summary_subprocess():
                              "--set", "H=W=1"], capture_output=True, text=True)
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.startswith("symparams: usage error: --set H:")
+
+
+# -- builder arguments: --dims and --arg ------------------------------------------------------
+
+import sympy  # noqa: E402
+
+from symparams import dims, leading_term, parse  # noqa: E402
+from symparams.cli_args import UsageError, builder_arguments  # noqa: E402
+
+
+def json_summary(capsys, *argv):
+    code, out, err = run(capsys, *argv, "--format", "json")
+    assert (code, err) == (0, "")
+    return json.loads(out)
+
+
+def formula(quantity, symbols):
+    return parse(quantity["formula"], dims=symbols)
+
+
+def test_gpt2_with_symbolic_depth_and_width_is_the_papers_formula(capsys):
+    from symparams.zoo import hf
+    L, d = dims("L d")
+    document = json_summary(capsys, "zoo:hf.GPT2Model", "--dims", "L", "d",
+                            "--arg", "n_layer=L", "--arg", "n_embd=d")
+    params = formula(document["totals"]["params"], [L, d])
+    assert sympy.expand(params - hf.GPT2Model(n_layer=L, n_embd=d).params) == 0
+    assert leading_term(params, "d") == 12 * L * d**2  # Kaplan et al.: N = 12·n_layer·d²
+    assert {"L", "d"} <= set(document["dims"])
+
+
+def test_set_substitutes_a_declared_dimension(capsys):
+    from symparams.zoo import hf
+    document = json_summary(capsys, "zoo:hf.GPT2Model", "--dims", "L", "--arg", "n_layer=L",
+                            "--set", "L=2")
+    assert document["totals"]["params"]["value"] == hf.GPT2Model(n_layer=2).params
+
+
+def test_keras_resnet50_without_top_on_a_symbolic_input(capsys):
+    from symparams.zoo import keras as applications
+    H, W = dims("H W")
+    document = json_summary(capsys, "zoo:keras.ResNet50", "--dims", "H", "W", "--arg",
+                            "include_top=false", "input_shape=H,W,3", "pooling=avg")
+    model = applications.ResNet50(include_top=False, input_shape=(H, W, 3), pooling="avg")
+    assert document["totals"]["params"]["value"] == model.params
+    assert [q["value"] for q in document["output_shape"]] == [2048]
+    assert [q["formula"] for q in document["layers"][-2]["output_shape"]] == \
+        ["ceil(H/32)", "ceil(W/32)", "2048"]
+
+
+def test_a_function_in_a_python_file_takes_arguments(capsys):
+    import runpy
+    F = dims("F")
+    document = json_summary(capsys, f"{CNN}:build", "--dims", "F", "--arg", "filters=F",
+                            "classes=5")
+    model = runpy.run_path(CNN)["build"](filters=F, classes=5)
+    params = formula(document["totals"]["params"], sorted(model.free_symbols, key=str))
+    assert sympy.expand(params - model.params) == 0
+
+
+def test_float_arguments_reach_the_builder(capsys):
+    from symparams.zoo import keras as applications
+    document = json_summary(capsys, "zoo:keras.MobileNet", "--arg", "alpha=0.5",
+                            "include_top=False")
+    model = applications.MobileNet(alpha=0.5, include_top=False)
+    assert document["totals"]["params"]["value"] == model.params
+
+
+def test_values_are_read_by_the_documented_rules():
+    H, d = dims("H d")
+    assert builder_arguments(
+        ["a=none,none,3", "b=8,", "c=max(H, 64),H//2", "d=-1", "e=1e-5", "f=True", "g=null",
+         "h=gelu_new", "i=d", "j= 4 * d ", "k=nan"], ["H", "d"]) == {
+        "a": (None, None, 3), "b": (8,), "c": (sympy.Max(H, 64), sympy.floor(H / 2)),
+        "d": -1, "e": 1e-5, "f": True, "g": None, "h": "gelu_new", "i": d, "j": 4 * d,
+        "k": "nan"}  # a name is a string: the builder decides
+    assert type(builder_arguments(["n=12"])["n"]) is int
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["n_layer"], "--arg takes NAME=VALUE"),
+    (["1x=2"], "--arg takes NAME=VALUE"),
+    (["n=1", "n=2"], "--arg n is given twice"),
+    (["shape=H,W"], "--arg shape: unknown name 'H' (declared: none)"),
+    (["n=__import__('os')"], "--arg n: unknown function '__import__'"),
+    (["n=9**9**9**9"], "--arg n: the exponent 387420489 is too large"),
+    (["n=1.5.2"], "--arg n: a number must be a plain integer"),
+    (["n=inf,1"], "--arg n: unknown name 'inf'"),
+    (["x=1e999"], "--arg x: 1e999 is beyond the range of a float"),
+])
+def test_malformed_values_are_usage_errors(argv, message):
+    with pytest.raises(UsageError, match=re.escape(message)):
+        builder_arguments(argv)
+
+
+@pytest.mark.parametrize("argv, code, message", [
+    (["zoo:keras.ResNet50", "--arg", "foo=1"], 2,
+     "usage error: --arg foo: zoo:keras.ResNet50 takes no argument 'foo'"),
+    (["zoo:hf.GPT2Model", "--arg", "n_layers=2"], 2,
+     "usage error: --arg n_layers: zoo:hf.GPT2Model takes no argument 'n_layers'"),
+    (["zoo:torchvision.resnet18", "--arg", "width=2"], 2,
+     "--arg width: zoo:torchvision.resnet18 takes no argument 'width'"),
+    ([f"{CNN}:build", "--arg", "units=2"], 2, f"{CNN}:build takes no argument 'units'"),
+    (["zoo:hf.GPT2Model", "--arg", "n_layer=L"], 2,
+     "--arg n_layer: 'L' is not a declared dimension; declare it with --dims L"),
+    (["zoo:hf.GPT2Model", "--dims", "L", "L"], 2, "--dims: 'L' is declared twice"),
+    (["zoo:hf.GPT2Model", "--dims", "none"], 2, "--dims: 'none' is a constant"),
+    (["zoo:hf.GPT2Model", "--dims", "d-1"], 2, "--dims takes names such as L d_model"),
+    ([f"{CNN}:model", "--arg", "filters=8"], 2, "is not a function"),
+    (["zoo:keras.ResNet50", "--arg", "pooling=sum"], 1,
+     "resnet50: `pooling` must be None, 'avg' or 'max'. Received: pooling='sum'"),
+    (["zoo:hf.GPT2Model", "--arg", "n_layer=none"], 1, "n_layer"),
+    (["zoo:hf.GPT2Model", "--dims", "d", "--arg", "n_embd=d", "n_head=5", "--set", "d=12"], 1,
+     "divisible"),
+])
+def test_builder_argument_errors_are_one_line(capsys, argv, code, message):
+    got, _, err = run(capsys, *argv)
+    assert got == code, err
+    assert err.startswith("symparams: ") and err.count("\n") == 1 and "Traceback" not in err
+    assert message in err
+
+
+def test_arguments_need_a_builder(capsys, spec_files):
+    code, _, err = run(capsys, str(spec_files / "cnn.json"), "--arg", "n=1")
+    assert code == 2 and "is not one" in err
+
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+
+_NAMES = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,4}", fullmatch=True) | st.text(max_size=6)
+_VALUES = st.text(alphabet=" 0123456789+-*/(),.eEHLdnaoutrfl_", max_size=30) | st.text()
+
+
+@given(st.lists(st.tuples(_NAMES, _VALUES).map("=".join) | st.text(), max_size=4),
+       st.lists(_NAMES, max_size=3))
+def test_any_text_is_read_or_refused_with_a_usage_error(items, names):
+    try:
+        arguments = builder_arguments(items, names)
+    except UsageError:  # the only error: main prints it on one line, exit code 2
+        return
+    assert len(arguments) == len(items)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sympy
 
 from ... import layers
-from ...errors import ArgumentError
+from ...errors import ArgumentError, UnknownArgumentError
 from ...graph import Input
 
 _IGNORED = ("weights", "input_tensor", "name")
@@ -15,7 +15,7 @@ def _start(name, input_shape, pooling, kwargs, size=224):
     """The model's input: ``input_shape``, else ``(size, size, 3)``; arguments checked."""
     unknown = set(kwargs) - set(_IGNORED)
     if unknown:
-        raise ArgumentError(f"{name}: unexpected arguments {sorted(unknown)}",
+        raise UnknownArgumentError(f"{name}: unexpected arguments {sorted(unknown)}",
                             argument=sorted(unknown)[0], value=kwargs)
     if pooling not in (None, "avg", "max"):
         raise ArgumentError(f"{name}: `pooling` must be None, 'avg' or 'max'. "
