@@ -43,7 +43,7 @@ class CallFlops:
     reason: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class FlopsExplanation:
     """The FLOPs of every call, the convention used, and the total."""
 
@@ -65,6 +65,9 @@ class FlopsExplanation:
         if self.with_backward is not None:
             lines.append(f"with the backward pass: {text(self.with_backward)}")
         return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return str(self)
 
     def _latex(self, printer) -> str:
         from .explain import _alignat, _distinct_latex, _latex_text

@@ -149,7 +149,7 @@ class WeightLine:
     note: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class LayerExplanation:
     """The derivation for one layer: formula, numbers put in, value, and a line per weight."""
 
@@ -170,6 +170,9 @@ class LayerExplanation:
     def __str__(self) -> str:
         text = self._params_text()
         return text if self.compute is None else f"{text}\n{self.compute}"
+
+    def __repr__(self) -> str:
+        return str(self)
 
     def _params_text(self) -> str:
         lines = [f"{self.name} ({self.class_name}): input {_shape_text(self.input_shape)} -> "
@@ -215,7 +218,7 @@ class LayerExplanation:
         return _display_markdown(self)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Explanation:
     """A model's derivation: every layer's, then the total."""
 
@@ -231,6 +234,9 @@ class Explanation:
         parts = [self._params_text()] + [str(part) for part in (self.compute, self.memory)
                                          if part is not None]
         return "\n\n".join(parts)
+
+    def __repr__(self) -> str:
+        return str(self)
 
     def _params_text(self) -> str:
         parts = [f"Model '{self.name}': {text(self.total)} parameters", ""]

@@ -101,3 +101,11 @@ def test_latex_of_a_condition_goes_through_the_printer():
     names = {symbol: r"\eta" for symbol in condition.free_symbols}
     assert r"\eta" in latex(condition, symbol_names=names)
     assert isinstance(condition.as_relation(), sympy.Basic)
+
+
+def test_plain_text_is_the_readable_derivation(model):
+    """What a console (or a notebook's text/plain) shows: the text, as for summaries."""
+    explanation = explain(model, flops=True, memory=True)
+    for obj in (explanation, explanation.layers[3], explanation.compute, explanation.memory,
+                model.summary()):
+        assert shown(obj)["text/plain"] == str(obj)
