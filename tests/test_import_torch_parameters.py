@@ -191,3 +191,28 @@ def test_a_parameter_of_a_custom_submodule(image, patch):
     model = from_torch(vit, (3, H, W))
     assert "encoder.pos_embedding" in [b.name for b in model.layers]
     check(vit, model, {N: 2, H: image, W: image}, 2, 3, image, image)
+
+
+class SharedWithAModule(tnn.Module):
+    """A parameter read in forward that a module also holds (its norm's bias)."""
+
+    def __init__(self, module_first, width=8):
+        super().__init__()
+        self.module_first = module_first
+        self.embed = tnn.Embedding(10, width)
+        self.shift = tnn.Parameter(torch.zeros(width))
+        self.norm = tnn.LayerNorm(width)
+        self.norm.bias = self.shift
+
+    def forward(self, tokens):
+        if self.module_first:
+            return self.norm(self.embed(tokens)) + self.shift
+        return self.norm(self.embed(tokens) + self.shift)
+
+
+@pytest.mark.parametrize("module_first", [False, True])
+def test_a_parameter_a_module_also_holds_is_counted_once(module_first):
+    net = SharedWithAModule(module_first)
+    model = from_torch(net, (5,))
+    assert ours(model) == counts(net)
+    check(net, model, {N: 2}, 2, 5, dtype=torch.long)

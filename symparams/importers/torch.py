@@ -114,7 +114,7 @@ class _Importer:
         self.sources: dict[int, tuple] = {}  # id(parameter) -> (symparams module, its name)
         self.counted: set[int] = set()  # ids of parameters and buffers accounted for
         self.functions = _function_table(torch)
-        self.parameter_uses: dict[int, list] = {}  # id(parameter) -> its layers, in use order
+        self.direct_uses: dict[int, int] = {}  # id(parameter) -> times forward read it
 
     # -- tracing --------------------------------------------------------------------------
 
@@ -207,24 +207,24 @@ class _Importer:
     def _with_parameters(self, node, what, args, kwargs):
         operation = operation_of(self.torch, node.target, node.op == "call_method")
         if operation is None:
-            used = ", ".join(f"'{p.path}'" for p in _parameters_in((args, kwargs)))
-            raise ModelError(f"from_torch: the parameter {used} is used by {what}(...) "
-                             f"('{node.name}'); symparams imports parameters used directly in "
-                             f"forward only through expand, + - * / with a tensor, and torch.cat")
+            raise _unsupported_use(args, kwargs, f"used by {what}(...) ('{node.name}')")
         return combine(operation, args, kwargs, self._learned)
 
     def _learned(self, parameter, operation, shape, axis):
-        """The layer holding ``parameter`` for one use; a second use is tied to the first."""
-        weight = parameter.path.rpartition(".")[2]
-        uses = self.parameter_uses.setdefault(id(parameter.tensor), [])
-        name = parameter.path if not uses else f"{parameter.path}_{len(uses)}"
+        """The layer holding ``parameter`` for one use: it counts the parameter the first
+        time it is used, directly or by a module; other uses are tied to that one."""
+        key, weight = id(parameter.tensor), parameter.path.rpartition(".")[2]
+        uses = self.direct_uses[key] = self.direct_uses.get(key, 0) + 1
         layer = _LearnedTensor(operation, shape, weight=weight, axis=axis,
-                              buffer=parameter.buffer, name=name,
-                              trainable=parameter.buffer or parameter.tensor.requires_grad)
-        if uses:
-            layer = layer.tie(weight, uses[0], weight)
-        self.counted.add(id(parameter.tensor))
-        uses.append(layer)
+                               buffer=parameter.buffer,
+                               name=parameter.path if uses == 1 else f"{parameter.path}_{uses - 1}",
+                               trainable=parameter.buffer or parameter.tensor.requires_grad)
+        source = self.sources.get(key)
+        if source is not None:
+            return layer.tie(weight, *source)
+        if not parameter.buffer:
+            self.sources[key] = (layer, weight)
+        self.counted.add(key)
         return layer
 
     # -- modules --------------------------------------------------------------------------
@@ -232,10 +232,7 @@ class _Importer:
     def call_module(self, path, args, kwargs):
         torch_module = self.root.get_submodule(path)
         if _parameters_in((args, kwargs)):
-            used = ", ".join(f"'{p.path}'" for p in _parameters_in((args, kwargs)))
-            raise ModelError(f"from_torch: the parameter {used} is passed to module "
-                             f"'{path}'; symparams imports parameters used directly in forward "
-                             f"only through expand, + - * / with a tensor, and torch.cat")
+            raise _unsupported_use(args, kwargs, f"passed to module '{path}'")
         if isinstance(torch_module, (self.torch.nn.TransformerEncoder,
                                      self.torch.nn.TransformerDecoder)):
             return self._stack(path, torch_module, args)
@@ -304,6 +301,13 @@ def _parameters_in(value) -> list:
     if isinstance(value, dict):
         return _parameters_in(list(value.values()))
     return []
+
+
+def _unsupported_use(args, kwargs, how: str) -> ModelError:
+    used = ", ".join(f"'{p.path}'" for p in _parameters_in((args, kwargs)))
+    return ModelError(f"from_torch: the parameter {used} is {how}; symparams imports parameters "
+                      f"used directly in forward only through expand, + - * / with a tensor, "
+                      f"and torch.cat")
 
 
 def _parameter_or_buffer(root, path):
