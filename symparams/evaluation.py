@@ -84,24 +84,27 @@ def sweep(expr, mapping=None, /, **values):
     import numpy as np
 
     symbols = tuple(sorted(bound, key=str))
-    arrays = np.broadcast_arrays(*(_in_domain(np, s, _as_array(np, bound[s], str(s)))
-                                   for s in symbols))
-    shape = arrays[0].shape if arrays else ()
+    checked = [_in_domain(np, s, _as_array(np, bound[s], str(s))) for s in symbols]
+    arrays = [array for array, _ in checked]
+    shape = np.broadcast_shapes(*(a.shape for a in arrays))
     compiled = _compile(expr, symbols)
     if compiled is None:
         return _float_fallback(np, expr, symbols, arrays, shape)
     kinds = {a.dtype.kind for a in arrays}
     if "f" in kinds:
         dtype = np.float64
-    elif not arrays or "O" in kinds or compiled.peak(arrays) > _INT64_MAX:
+    elif not arrays or "O" in kinds or compiled.peak([m for _, m in checked]) > _INT64_MAX:
         dtype = object
     else:
         dtype = np.int64
-    arrays = [a.astype(dtype) for a in arrays]
-    numerator, denominator = (np.broadcast_to(np.asarray(v, dtype=dtype), shape)
+    arrays = [a.astype(dtype, copy=False) for a in arrays]
+    numerator, denominator = (np.asarray(v, dtype=dtype)
                               for v in compiled.function(np, dtype)(*arrays))
-    return _quotient(np, numerator, denominator, exact="f" not in kinds,
-                     divides=compiled.denominator != 1)
+    result = _quotient(np, numerator, denominator, exact="f" not in kinds,
+                       divides=compiled.denominator != 1)
+    if result.shape != shape or not result.flags.owndata or any(result is a for a in arrays):
+        result = np.array(np.broadcast_to(result, shape))  # a new array, never a given one
+    return result
 
 
 def _quotient(np, numerator, denominator, *, exact: bool, divides: bool):
@@ -116,7 +119,7 @@ def _quotient(np, numerator, denominator, *, exact: bool, divides: bool):
             result = numerator / denominator
     else:
         result = numerator
-    result = np.array(result)
+    result = np.asarray(result)
     if result.dtype == object:
         if all(isinstance(v, numbers.Integral) for v in result.flat):
             if result.size == 0 or -_INT64_MAX - 1 <= min(result.flat) and \
@@ -152,9 +155,9 @@ def _as_array(np, value, name: str):
     if kind in "iu":
         if kind == "u" and array.size and int(array.max()) > _INT64_MAX:
             return array.astype(object)
-        return array.astype(np.int64)
+        return array.astype(np.int64, copy=False)
     if kind == "f":
-        return array.astype(np.float64)
+        return array.astype(np.float64, copy=False)
     if kind == "O" and all(isinstance(v, numbers.Integral) and not isinstance(v, bool)
                            for v in array.flat):
         return np.vectorize(int, otypes=[object])(array) if array.size else array
@@ -163,13 +166,15 @@ def _as_array(np, value, name: str):
 
 
 def _in_domain(np, symbol, array):
-    """``array`` checked against ``symbol``'s assumptions; integral floats of an integer as ints.
+    """``(array, largest magnitude)``: ``array`` checked against ``symbol``'s assumptions.
 
-    A formula built for positive-integer sizes may have been simplified by rules that
-    hold only there, so values outside are refused rather than evaluated.
+    Integral floats of an integer symbol become ints. A formula built for
+    positive-integer sizes may have been simplified by rules that hold only there,
+    so values outside are refused rather than evaluated. Each array is scanned
+    once for its smallest and largest value.
     """
     if not array.size:
-        return array
+        return array, 0
     name = str(symbol)
     if symbol.is_integer and array.dtype.kind == "f":
         if not (np.isfinite(array).all() and (array == np.floor(array)).all()):
@@ -178,13 +183,12 @@ def _in_domain(np, symbol, array):
                                 f"not a whole number: {name}={odd!r}", argument=name, value=odd)
         array = np.vectorize(int, otypes=[object])(array) \
             if np.abs(array).max() > _INT64_MAX else array.astype(np.int64)
-    smallest = array.min()
-    smallest = smallest.item() if hasattr(smallest, "item") else smallest
+    smallest, largest = (v.item() if hasattr(v, "item") else v for v in (array.min(), array.max()))
     if (symbol.is_positive and smallest <= 0) or (symbol.is_nonnegative and smallest < 0):
         kind = "positive" if symbol.is_positive else "non-negative"
         raise ArgumentError(f"sweep: {name} is declared {kind}; received {name}={smallest!r}",
                             argument=name, value=smallest)
-    return array
+    return array, max(abs(smallest), abs(largest))
 
 
 def _float_fallback(np, expr, symbols, arrays, shape):
@@ -207,23 +211,64 @@ class _Compiled:
         self.numerator = numerator
         self.denominator = denominator
         self.symbols = symbols
-        self._functions = {}
+        index = {symbol: i for i, symbol in enumerate(symbols)}
+        self._parts = (_evaluator(numerator, index), _evaluator(denominator, index))
 
     def function(self, np, dtype):
-        if dtype not in self._functions:
-            self._functions[dtype] = sympy.lambdify(
-                self.symbols, [self.numerator, self.denominator],
-                modules=[_implementations(np, dtype), "numpy"])
-        return self._functions[dtype]
+        """``arrays -> (N, D)``: the two parts evaluated with the integer operations of ``dtype``."""
+        operations = _implementations(np, dtype)
+        numerator, denominator = self._parts
+        return lambda *arrays: (numerator(operations, arrays), denominator(operations, arrays))
 
-    def peak(self, arrays) -> int:
-        """An upper bound on every intermediate value's magnitude, for these values."""
-        largest = {s: (max(abs(int(a.min())), abs(int(a.max()))) if a.size else 0)
-                   for s, a in zip(self.symbols, arrays)}
+    def peak(self, magnitudes) -> int:
+        """An upper bound on every intermediate value's magnitude, given the symbols' largest."""
+        largest = dict(zip(self.symbols, magnitudes))
         peak = [0]
         _bound(self.numerator, largest, peak)
         _bound(self.denominator, largest, peak)
         return peak[0]
+
+
+def _evaluator(e, index):
+    """``(operations, arrays) -> value`` of the integer polynomial ``e``, as nested closures.
+
+    Each node of the expression becomes one NumPy operation on whole arrays, written
+    with Python's operators as one would write the formula by hand (``x**2`` a
+    product), so NumPy reuses the buffers of temporaries as it does there. Nothing
+    is printed, parsed or compiled.
+    """
+    if e.is_Integer:
+        value = int(e)
+        return lambda operations, arrays: value
+    if e.is_Symbol:
+        position = index[e]
+        return lambda operations, arrays: arrays[position]
+    if e.is_Add or e.is_Mul:
+        parts = [_evaluator(a, index) for a in e.args]
+        return functools.reduce(_sum if e.is_Add else _product, parts)
+    if e.is_Pow:
+        base, exponent = _evaluator(e.base, index), int(e.exp)
+        if exponent <= 4:
+            def power(operations, arrays):
+                value = base(operations, arrays)
+                result = value * value
+                for _ in range(exponent - 2):
+                    result = result * value
+                return result
+            return power
+        return lambda operations, arrays: base(operations, arrays) ** exponent
+    parts = [_evaluator(a, index) for a in e.args]  # one of the integer operations
+    name = e.func.__name__
+    return lambda operations, arrays: operations[name](*[part(operations, arrays)
+                                                         for part in parts])
+
+
+def _sum(left, right):
+    return lambda operations, arrays: left(operations, arrays) + right(operations, arrays)
+
+
+def _product(left, right):
+    return lambda operations, arrays: left(operations, arrays) * right(operations, arrays)
 
 
 @functools.lru_cache(maxsize=256)
@@ -296,6 +341,8 @@ def _lower(e):
 
 def _fraction(e):
     """``(N, D)`` with ``e = N/D`` and both integer polynomials in their atoms."""
+    if _is_integer_polynomial(e):
+        return e, sympy.Integer(1)
     numerator, denominator = sympy.fraction(sympy.together(e))
     for part in (numerator, denominator):
         if not _is_integer_polynomial(part):
