@@ -22,7 +22,7 @@ from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.str import StrPrinter
 
-__all__ = ["latex", "text", "symbol_latex"]
+__all__ = ["latex", "markdown_math", "text", "symbol_latex"]
 
 _SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _GREEK = frozenset(
@@ -42,6 +42,16 @@ def latex(expr, **settings) -> str:
     a multi-letter name such as ``units`` becomes ``\mathrm{units}``.
     """
     return SymparamsLatexPrinter(settings).doprint(expr)
+
+
+def markdown_math(expr) -> str:
+    r"""Inline math for Markdown (a table cell, say): ``$...$``, with ``|`` escaped.
+
+    >>> from symparams import dims
+    >>> markdown_math(dims("d_model") ** 2)
+    '$d_{\\mathrm{model}}^{2}$'
+    """
+    return "$" + latex(expr).replace("|", r"\|") + "$"
 
 
 def symbol_latex(name: str) -> str:

@@ -36,8 +36,14 @@ def block_parts(block, input_shape):
     if isinstance(block, BaseModel):
         weights = tuple(w.prefixed(b.name) for b in block.layers for w in b.weights)
         return tuple(block.input_shape), block.output_shape, weights
-    bound = block.bind(input_shape)
+    bound = _bind(block, input_shape)
     return tuple(input_shape), bound.output_shape, bound.weights
+
+
+def _bind(layer: Layer, input_shape):
+    """``layer`` bound to one input (a layer taking several, such as a transformer layer with
+    an optional mask, gets it as its only one)."""
+    return layer.bind((input_shape,) if layer.multiple_inputs else input_shape)
 
 
 def block_conditions(block, input_shape) -> tuple[Condition, ...]:
@@ -47,7 +53,7 @@ def block_conditions(block, input_shape) -> tuple[Condition, ...]:
     led by the name of the inner layer that imposed it.
     """
     if not isinstance(block, BaseModel):
-        return block.bind(input_shape).conditions
+        return _bind(block, input_shape).conditions
     expected = block.input_shape
     renamed = {} if isinstance(expected, list) else \
         {a: b for a, b in zip(expected, input_shape) if a.is_Symbol}
@@ -180,7 +186,7 @@ class Repeat(Layer):
         if isinstance(self.block, BaseModel):
             return repeated(nested_terms(self.block, input_grad),
                             nested_terms(self.block, True), self.L)
-        terms = layer_terms(self.block.bind(input_shape), input_grad)
+        terms = layer_terms(_bind(self.block, input_shape), input_grad)
         return repeated(tuple(with_input_grad(t, input_grad) for t in terms),
                         tuple(with_input_grad(t, True) for t in terms), self.L)
 

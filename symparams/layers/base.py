@@ -386,6 +386,10 @@ class BoundLayer:
         from ..explain import explain
         return explain(self, **subs)
 
+    def _repr_latex_(self) -> str:
+        """In Jupyter, a bound layer shows its derivation."""
+        return self.explain()._repr_latex_()
+
     def __getattr__(self, key):
         if key.startswith("_"):
             raise AttributeError(key)
