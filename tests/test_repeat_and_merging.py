@@ -108,3 +108,18 @@ def test_repeat_of_a_layer_taking_several_inputs():
     stack = torch.nn.TransformerEncoder(torch.nn.TransformerEncoderLayer(8, 2, 32),
                                         3, enable_nested_tensor=False)
     assert model.subs(d=8, L=3).params == sum(p.numel() for p in stack.parameters())
+
+
+def test_repeat_passes_side_inputs_to_every_copy():
+    from symparams import Tensor, nn
+    B, T, S, d, L = dims("B T S d L")
+    x, memory = Tensor((B, T, d)), Tensor((B, S, d))
+    block = Model([x, memory], nn.MultiheadAttention(d, 1)(x, memory, memory)[0], name="cross")
+    stack = Repeat(block, L)
+    out = stack(Tensor((B, T, d)), Tensor((B, S, d)))
+    assert out.shape == (B, T, d)
+    assert Model([out.node.inputs[0], out.node.inputs[1]], out).params == L * block.params
+    with pytest.raises(ShapeError, match="takes inputs of shapes"):
+        stack(Tensor((B, T, d)))
+    with pytest.raises(ShapeError, match="takes one input"):
+        Repeat(nn.Linear(d, d), L)(Tensor((B, T, d)), Tensor((B, S, d)))
