@@ -21,6 +21,7 @@ from . import arguments
 from .errors import ArgumentError, ArgumentTypeError, UnavailableError
 from .formula import bind, names
 from .intmath import simplify_floors
+from .printing import markdown_math
 
 __all__ = ["compare", "Comparison"]
 
@@ -120,13 +121,26 @@ class Comparison:
         fixed_difference = difference.xreplace({s: _value(v, s) for s, v in values.items()})
         return _positive_region(fixed_difference, quantity)[0]
 
-    def __repr__(self) -> str:
-        lines = [f"compare({_name(self.a)}, {_name(self.b)}): differences b - a"]
+    def _rows(self, show):
+        """``(name, difference, where positive)`` per quantity, formulas through ``show``."""
         for name, difference in self._differences.items():
             region = self.positive[name]
-            where = "not decided" if region is None else str(region)
-            lines.append(f"  {name}: {difference}  (positive where: {where})")
+            yield name, show(difference), "not decided" if region is None else show(region)
+
+    def __repr__(self) -> str:
+        lines = [f"compare({_name(self.a)}, {_name(self.b)}): differences b - a"]
+        lines += [f"  {name}: {difference}  (positive where: {where})"
+                  for name, difference, where in self._rows(str)]
         lines += [f"  {name}: unavailable" for name in self._missing]
+        return "\n".join(lines)
+
+    def _repr_markdown_(self) -> str:
+        """A table: each quantity's difference and where it is positive, as LaTeX."""
+        lines = [f"**compare({_name(self.a)}, {_name(self.b)})**: differences b − a", "",
+                 "| Quantity | b − a | Positive where |", "| :-- | :-- | :-- |"]
+        lines += [f"| {name} | {difference} | {where} |"
+                  for name, difference, where in self._rows(markdown_math)]
+        lines += [f"| {name} | unavailable | |" for name in self._missing]
         return "\n".join(lines)
 
 

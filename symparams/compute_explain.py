@@ -24,7 +24,7 @@ import sympy
 
 from .compute import Convention, Term, layer_terms
 from .explain import _distinct
-from .printing import text
+from .printing import markdown_math, text
 
 __all__ = ["FlopsExplanation", "explain_flops"]
 
@@ -43,7 +43,7 @@ class CallFlops:
     reason: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class FlopsExplanation:
     """The FLOPs of every call, the convention used, and the total."""
 
@@ -65,6 +65,9 @@ class FlopsExplanation:
         if self.with_backward is not None:
             lines.append(f"with the backward pass: {text(self.with_backward)}")
         return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return str(self)
 
     def _latex(self, printer) -> str:
         from .explain import _alignat, _distinct_latex, _latex_text
@@ -91,6 +94,13 @@ class FlopsExplanation:
 
     def _repr_latex_(self) -> str:
         return "$$" + self.to_latex() + "$$"
+
+    def _repr_markdown_(self) -> str:
+        """The convention in words, then the derivation (and the backward pass, if asked)."""
+        parts = [f"**FLOPs** ({describe(self.convention)})", f"$$\n{self.to_latex()}\n$$"]
+        if self.with_backward is not None:
+            parts.append(f"With the backward pass: {markdown_math(self.with_backward)}")
+        return "\n\n".join(parts)
 
 
 def describe(convention: Convention) -> str:

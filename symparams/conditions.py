@@ -102,6 +102,14 @@ class Condition:
     def __repr__(self) -> str:
         return f"Condition({self}: {self.meaning})"
 
+    def _latex(self, printer) -> str:
+        from .explain import _latex_text
+        return rf"{printer._print(self.as_relation())} \quad {_latex_text(f'({self.meaning})')}"
+
+    def _repr_latex_(self) -> str:
+        from .printing import latex
+        return f"${latex(self)}$"
+
 
 _SIGNS = {"equal": ("=", "!="), "less": ("<", "is not below"), "at_least": (">=", "<"),
           "divides": ("divides", "does not divide")}

@@ -20,6 +20,7 @@ import sympy
 from .errors import ArgumentError, ArgumentTypeError
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_SEPARATORS = re.compile(r"[\s,]+")
 
 
 def dims(names: str):
@@ -36,7 +37,7 @@ def dims(names: str):
         raise ArgumentTypeError(
             f"dims() takes a string of names such as 'H W C'. Received: names={names!r}",
             argument="names", value=names)
-    parts = [p for p in re.split(r"[\s,]+", names) if p]
+    parts = [p for p in _SEPARATORS.split(names) if p]
     if not parts:
         raise ArgumentError("dims() needs at least one name. Received: names=''",
                             argument="names", value=names)

@@ -149,7 +149,7 @@ class WeightLine:
     note: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class LayerExplanation:
     """The derivation for one layer: formula, numbers put in, value, and a line per weight."""
 
@@ -170,6 +170,9 @@ class LayerExplanation:
     def __str__(self) -> str:
         text = self._params_text()
         return text if self.compute is None else f"{text}\n{self.compute}"
+
+    def __repr__(self) -> str:
+        return str(self)
 
     def _params_text(self) -> str:
         lines = [f"{self.name} ({self.class_name}): input {_shape_text(self.input_shape)} -> "
@@ -209,10 +212,13 @@ class LayerExplanation:
         return _latex_of(self)
 
     def _repr_latex_(self) -> str:
-        return "$$" + self.to_latex() + "$$"
+        return _display_latex(self)
+
+    def _repr_markdown_(self) -> str:
+        return _display_markdown(self)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Explanation:
     """A model's derivation: every layer's, then the total."""
 
@@ -228,6 +234,9 @@ class Explanation:
         parts = [self._params_text()] + [str(part) for part in (self.compute, self.memory)
                                          if part is not None]
         return "\n\n".join(parts)
+
+    def __repr__(self) -> str:
+        return str(self)
 
     def _params_text(self) -> str:
         parts = [f"Model '{self.name}': {text(self.total)} parameters", ""]
@@ -258,7 +267,27 @@ class Explanation:
         return _latex_of(self)
 
     def _repr_latex_(self) -> str:
-        return "$$" + self.to_latex() + "$$"
+        return _display_latex(self)
+
+    def _repr_markdown_(self) -> str:
+        return _display_markdown(self)
+
+
+def _display_latex(explanation) -> str:
+    """Jupyter's LaTeX: the parameter derivation, then the FLOPs derivation when asked for."""
+    parts = [explanation.to_latex()]
+    if explanation.compute is not None:
+        parts.append(explanation.compute.to_latex())
+    return "\n".join(f"$${part}$$" for part in parts)
+
+
+def _display_markdown(explanation) -> str:
+    """Jupyter's Markdown: every part asked for (parameters, FLOPs, memory), each headed."""
+    parts = ["**Parameters**", f"$$\n{explanation.to_latex()}\n$$"]
+    parts += [part._repr_markdown_() for part in (explanation.compute,
+                                                  getattr(explanation, "memory", None))
+              if part is not None]
+    return "\n\n".join(parts)
 
 
 def _alignat(rows: list[str]) -> str:

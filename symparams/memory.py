@@ -38,7 +38,7 @@ from .errors import ArgumentError, ArgumentTypeError, UnknownArgumentError
 from .intmath import kept_product
 from .layers.base import BoundLayer
 from .model import BaseModel
-from .printing import latex, text
+from .printing import markdown_math, text
 from .weights import count
 
 __all__ = ["OPTIMIZER_STATES", "LayerMemory", "Memory", "memory"]
@@ -219,7 +219,7 @@ class Memory:
 
     def __str__(self) -> str:
         """A table of the layers (bytes of activations, weights, KV cache), then the parts."""
-        mode = "inference" if self.optimizer is None else f"training with {self.optimizer}"
+        mode = self._mode()
         header = ("Layer (type)", "Activations", "Weights", "KV cache")
         cells = [(f"{row.name} ({row.class_name})", text(row.activations), text(row.weights),
                   text(row.kv_cache)) for row in self.layers]
@@ -235,6 +235,12 @@ class Memory:
     def __repr__(self) -> str:
         return str(self)
 
+    def _repr_markdown_(self) -> str:
+        return f'**Memory of "{self.name}"** ({self._mode()}), in bytes\n\n{self.to_markdown()}'
+
+    def _mode(self) -> str:
+        return "inference" if self.optimizer is None else f"training with {self.optimizer}"
+
     def to_markdown(self) -> str:
         """The same table in Markdown, formulas as inline math (``$...$``); parts that are 0
         are left out. An inference total leaves the activations out (see :class:`Memory`).
@@ -249,10 +255,7 @@ class Memory:
         | **Activations** | | $4 n$ | |
         | **Total** (inference) | | $36 n$ | |
         """
-        def math(expr):
-            return "$" + latex(expr).replace("|", r"\|") + "$"
-
-        mode = "inference" if self.optimizer is None else f"training with {self.optimizer}"
+        math, mode = markdown_math, self._mode()
         lines = ["| Layer (type) | Activations | Weights | KV cache |", "| :-- | --: | --: | --: |"]
         lines += [f"| `{row.name}` ({row.class_name}) | {math(row.activations)} | "
                   f"{math(row.weights)} | {math(row.kv_cache)} |" for row in self.layers]

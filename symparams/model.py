@@ -185,6 +185,10 @@ class BaseModel:
         from .summary import Summary
         return Summary(self)
 
+    def _repr_html_(self) -> str:
+        """In Jupyter, a model shows its summary table."""
+        return self.summary()._repr_html_()
+
     def explain(self, **subs):
         """A readable derivation of every layer's count and the total."""
         from .explain import explain

@@ -24,7 +24,7 @@ from sympy.printing.str import StrPrinter
 
 from .errors import ArgumentError, UnknownArgumentError
 
-__all__ = ["latex", "text", "symbol_latex"]
+__all__ = ["latex", "markdown_math", "text", "symbol_latex"]
 
 _SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _GREEK = frozenset(
@@ -55,6 +55,16 @@ def latex(expr, **settings) -> str:
         raise ArgumentError(f"latex: SymPy's LaTeX printer refused the settings {settings!r} "
                             f"({type(err).__name__}: {err})", argument="settings",
                             value=settings) from None
+
+
+def markdown_math(expr) -> str:
+    r"""Inline math for Markdown (a table cell, say): ``$...$``, with ``|`` escaped.
+
+    >>> from symparams import dims
+    >>> markdown_math(dims("d_model") ** 2)
+    '$d_{\\mathrm{model}}^{2}$'
+    """
+    return "$" + latex(expr).replace("|", r"\|") + "$"
 
 
 def symbol_latex(name: str) -> str:

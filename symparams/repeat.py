@@ -25,7 +25,7 @@ import sympy
 
 from . import arguments
 from .conditions import Condition
-from .errors import ArgumentTypeError
+from .errors import ArgumentTypeError, ShapeError
 from .layers.base import Layer, check_mapping
 from .model import BaseModel
 from .weights import Axis, label
@@ -36,8 +36,14 @@ def block_parts(block, input_shape):
     if isinstance(block, BaseModel):
         weights = tuple(w.prefixed(b.name) for b in block.layers for w in b.weights)
         return tuple(block.input_shape), block.output_shape, weights
-    bound = block.bind(input_shape)
+    bound = _bind(block, input_shape)
     return tuple(input_shape), bound.output_shape, bound.weights
+
+
+def _bind(layer: Layer, input_shape):
+    """``layer`` bound to one input (a layer taking several, such as a transformer layer with
+    an optional mask, gets it as its only one)."""
+    return layer.bind((input_shape,) if layer.multiple_inputs else input_shape)
 
 
 def block_conditions(block, input_shape) -> tuple[Condition, ...]:
@@ -47,7 +53,7 @@ def block_conditions(block, input_shape) -> tuple[Condition, ...]:
     led by the name of the inner layer that imposed it.
     """
     if not isinstance(block, BaseModel):
-        return block.bind(input_shape).conditions
+        return _bind(block, input_shape).conditions
     expected = block.input_shape
     renamed = {} if isinstance(expected, list) else \
         {a: b for a, b in zip(expected, input_shape) if a.is_Symbol}
@@ -101,7 +107,6 @@ class Nested(Layer):
     def input_conditions(self, input_shape):
         expected, _, _ = block_parts(self.model, input_shape)
         if len(expected) != len(input_shape):
-            from .errors import ShapeError
             raise ShapeError(f"model '{self.model.name}' takes inputs of shape "
                              f"{expected}; received {tuple(input_shape)}")
         return tuple(Condition.equal(a, b, f"the input must have model '{self.model.name}''s "
@@ -125,7 +130,18 @@ class Repeat(Layer):
     """``block`` applied ``L`` times in a row (``L`` an int or a :func:`~symparams.dims` symbol).
 
     Each repetition has its own weights, as stacked copies do: parameters are
-    ``L`` times the block's.
+    ``L`` times the block's. A graph model with several inputs is a block whose
+    first input is the hidden state and whose others are side inputs (an
+    encoder's output, a position bias) that every copy reads unchanged:
+    ``Repeat(block, L)(x, *side)``.
+
+    >>> from symparams import Model, Tensor, dims, nn
+    >>> B, T, S, d, L = dims("B T S d L")
+    >>> x, memory = Tensor((B, T, d)), Tensor((B, S, d))
+    >>> block = Model([x, memory], nn.MultiheadAttention(d, 1)(x, memory, memory)[0])
+    >>> stacked = Repeat(block, L)(Tensor((B, T, d)), Tensor((B, S, d)))
+    >>> stacked.shape
+    (B, T, d)
     """
 
     def __init__(self, block, L, **kwargs):
@@ -147,6 +163,20 @@ class Repeat(Layer):
         return _batch_excluded(self.block)
 
     @property
+    def multiple_inputs(self) -> bool:
+        """Whether the block is a model with side inputs besides the hidden state."""
+        return isinstance(self.block, BaseModel) and isinstance(self.block.input_shape, list)
+
+    def __call__(self, inputs, *side, **kwargs):
+        """``repeat(x)``, or ``repeat(x, *side)`` for a block with side inputs."""
+        if not self.multiple_inputs:
+            if side:
+                raise ShapeError(f"Repeat: its block takes one input; received {1 + len(side)}")
+            return super().__call__(inputs, **kwargs)
+        from .graph import apply
+        return apply(self, (inputs, *side))
+
+    @property
     def free_symbols(self) -> set:
         return set(self.block.free_symbols) | self.L.free_symbols
 
@@ -156,11 +186,12 @@ class Repeat(Layer):
         return Repeat(block, self.L.xreplace(mapping), name=self.name)
 
     def input_conditions(self, input_shape):
+        if self.multiple_inputs:
+            return self._side_input_conditions(input_shape)
         block_in, block_out, _ = block_parts(self.block, input_shape)
         conditions = [Condition.equal(a, b, "the input must have the block's input shape")
                       for a, b in zip(block_in, input_shape)]
         if len(block_in) != len(input_shape) or len(block_out) != len(block_in):
-            from .errors import ShapeError
             raise ShapeError(f"a repeated block must keep its shape; it maps {block_in} to "
                              f"{block_out}, and receives {tuple(input_shape)}")
         conditions += [Condition.equal(a, b, "a repeated block's output shape must equal its "
@@ -168,13 +199,31 @@ class Repeat(Layer):
                        for a, b in zip(block_in, block_out)]
         return tuple(conditions) + block_conditions(self.block, input_shape)
 
+    def _side_input_conditions(self, shapes):
+        expected = self.block.input_shape
+        if len(shapes) != len(expected) or any(len(a) != len(b)
+                                               for a, b in zip(shapes, expected)):
+            raise ShapeError(f"the block takes inputs of shapes {expected}; received "
+                             f"{list(shapes)}")
+        out = self.block.output_shape
+        if len(out) != len(expected[0]):
+            raise ShapeError(f"a repeated block must keep its shape; it maps {expected[0]} to "
+                             f"{out}")
+        conditions = [Condition.equal(a, b, f"input {i} must have the block's input shape")
+                      for i, (want, got) in enumerate(zip(expected, shapes))
+                      for a, b in zip(want, got)]
+        conditions += [Condition.equal(a, b, "a repeated block's output shape must equal its "
+                                             "input shape")
+                       for a, b in zip(expected[0], out)]
+        return tuple(conditions) + block_conditions(self.block, shapes)
+
     def declare_weights(self, input_shape):
         copies = Axis(label("L"), self.L)
         _, _, weights = block_parts(self.block, input_shape)
         return tuple(dataclasses.replace(w, axes=(copies, *w.axes)) for w in weights)
 
     def compute_output_shape(self, input_shape):
-        return tuple(input_shape)
+        return tuple(input_shape[0] if self.multiple_inputs else input_shape)
 
     def compute_terms(self, input_shape, output_shape, weights, *, input_grad=True, **options):
         """``L`` times the block's terms (the first copy's input gradient as the input's)."""
@@ -182,7 +231,7 @@ class Repeat(Layer):
         if isinstance(self.block, BaseModel):
             return repeated(nested_terms(self.block, input_grad),
                             nested_terms(self.block, True), self.L)
-        terms = layer_terms(self.block.bind(input_shape), input_grad)
+        terms = layer_terms(_bind(self.block, input_shape), input_grad)
         return repeated(tuple(with_input_grad(t, input_grad) for t in terms),
                         tuple(with_input_grad(t, True) for t in terms), self.L)
 

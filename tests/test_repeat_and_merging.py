@@ -90,3 +90,36 @@ def test_gpt2_prints_as_a_polynomial_grouped_by_depth():
     assert text(model.params) == "L·(12·d² + 13·d) + T·d + V·d + 2·d"
     assert latex(model.params) == r"L \left(12 d^{2} + 13 d\right) + T d + V d + 2 d"
     assert "h (block × L)" in str(model.summary())
+
+
+def test_repeat_of_a_layer_taking_several_inputs():
+    """A transformer layer (which takes an optional mask) repeated L times, as torch stacks it."""
+    import torch
+
+    from symparams import Model, Repeat, Tensor, dims, nn
+
+    B, T, d, L = dims("B T d L")
+    x = Tensor((B, T, d))
+    layer = nn.TransformerEncoderLayer(d, 2, 4 * d, batch_first=True)
+    model = Model(x, Repeat(layer, L)(x))
+    assert model.output_shape == (B, T, d)
+    assert same(model.params, L * layer.params)
+    assert same(model.flops, L * Model(x, layer(x)).flops)
+    stack = torch.nn.TransformerEncoder(torch.nn.TransformerEncoderLayer(8, 2, 32),
+                                        3, enable_nested_tensor=False)
+    assert model.subs(d=8, L=3).params == sum(p.numel() for p in stack.parameters())
+
+
+def test_repeat_passes_side_inputs_to_every_copy():
+    from symparams import Tensor, nn
+    B, T, S, d, L = dims("B T S d L")
+    x, memory = Tensor((B, T, d)), Tensor((B, S, d))
+    block = Model([x, memory], nn.MultiheadAttention(d, 1)(x, memory, memory)[0], name="cross")
+    stack = Repeat(block, L)
+    out = stack(Tensor((B, T, d)), Tensor((B, S, d)))
+    assert out.shape == (B, T, d)
+    assert Model([out.node.inputs[0], out.node.inputs[1]], out).params == L * block.params
+    with pytest.raises(ShapeError, match="takes inputs of shapes"):
+        stack(Tensor((B, T, d)))
+    with pytest.raises(ShapeError, match="takes one input"):
+        Repeat(nn.Linear(d, d), L)(Tensor((B, T, d)), Tensor((B, S, d)))

@@ -178,7 +178,10 @@ def test_bert_formula_and_sequence_conditions():
     assert sympy.expand(model.params - expected) == 0
     assert sympy.expand(model.non_embedding_params - (2 * d + L * layer + d * (d + 1))) == 0
     assert model.output_shape == [(B, T, d), (B, d)]
-    assert {str(c.as_relation()) for _, c in model.conditions} == {"T - 1 < P"}
+    # the position table must be long enough; the heads must split d evenly (as
+    # BertConfig requires of hidden_size and num_attention_heads)
+    assert {str(c.as_relation()) for _, c in model.conditions} == {"T - 1 < P",
+                                                                   "Eq(Mod(d, 4), 0)"}
     with pytest.raises(ShapeError, match="max_position_embeddings"):
         hf.BertModel(seq_length=513)
 

@@ -24,8 +24,10 @@ whole shape). Arguments that size a module's input (``in_features``,
 ``in_channels``, ``num_features``, ``embed_dim``, ...) are taken from the
 tensor the module receives, so symbolic input sizes flow through the model;
 ``dims`` (see :mod:`symparams.importers._dims`) turns chosen widths into
-symbols. Anything the importer does not know raises naming it; nothing is
-counted as 0.
+symbols. Parameters and buffers ``forward`` reads directly (a ViT's class
+token and position embedding) become layers holding them (see
+:mod:`symparams.importers._parameters`). Anything the importer does not know
+raises naming it; nothing is counted as 0.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from ..graph import Model, Tensor
 from ..intmath import floor_div
 from ..layers.base import snake_case
 from ._dims import Renames
+from ._parameters import Parameter, _LearnedTensor, combine, operation_of
 
 __all__ = ["from_torch"]
 
@@ -111,6 +114,7 @@ class _Importer:
         self.sources: dict[int, tuple] = {}  # id(parameter) -> (symparams module, its name)
         self.counted: set[int] = set()  # ids of parameters and buffers accounted for
         self.functions = _function_table(torch)
+        self.direct_uses: dict[int, int] = {}  # id(parameter) -> times forward read it
 
     # -- tracing --------------------------------------------------------------------------
 
@@ -169,10 +173,10 @@ class _Importer:
         if node.op == "call_module":
             return self.call_module(node.target, args, kwargs)
         if node.op == "get_attr":
-            raise ModelError(f"from_torch: '{node.target}' is a tensor used directly in "
-                             f"forward (not through a torch.nn module); symparams cannot "
-                             f"import it")
+            return self._attribute(node.target)
         what = node.target if node.op == "call_method" else _function_name(node.target)
+        if _parameters_in((args, kwargs)):
+            return self._with_parameters(node, what, args, kwargs)
         if node.op == "call_method":
             handler = _METHODS.get(node.target)
         else:
@@ -190,10 +194,45 @@ class _Importer:
             raise ModelError(f"from_torch: cannot import the call {what}(...) "
                              f"('{node.name}'): {err}") from None
 
+    # -- parameters and buffers used directly in forward -----------------------------------
+
+    def _attribute(self, path):
+        """A ``get_attr`` node: a parameter or buffer of the root (see ``_parameters``)."""
+        tensor, buffer = _parameter_or_buffer(self.root, path)
+        if tensor is None:
+            raise ModelError(f"from_torch: '{path}' is a tensor forward reads directly that is "
+                             f"neither a parameter nor a buffer; symparams cannot import it")
+        return Parameter(path, tensor, self.renames.size(tuple(tensor.shape)), buffer=buffer)
+
+    def _with_parameters(self, node, what, args, kwargs):
+        operation = operation_of(self.torch, node.target, node.op == "call_method")
+        if operation is None:
+            raise _unsupported_use(args, kwargs, f"used by {what}(...) ('{node.name}')")
+        return combine(operation, args, kwargs, self._learned)
+
+    def _learned(self, parameter, operation, shape, axis):
+        """The layer holding ``parameter`` for one use: it counts the parameter the first
+        time it is used, directly or by a module; other uses are tied to that one."""
+        key, weight = id(parameter.tensor), parameter.path.rpartition(".")[2]
+        uses = self.direct_uses[key] = self.direct_uses.get(key, 0) + 1
+        layer = _LearnedTensor(operation, shape, weight=weight, axis=axis,
+                               buffer=parameter.buffer,
+                               name=parameter.path if uses == 1 else f"{parameter.path}_{uses - 1}",
+                               trainable=parameter.buffer or parameter.tensor.requires_grad)
+        source = self.sources.get(key)
+        if source is not None:
+            return layer.tie(weight, *source)
+        if not parameter.buffer:
+            self.sources[key] = (layer, weight)
+        self.counted.add(key)
+        return layer
+
     # -- modules --------------------------------------------------------------------------
 
     def call_module(self, path, args, kwargs):
         torch_module = self.root.get_submodule(path)
+        if _parameters_in((args, kwargs)):
+            raise _unsupported_use(args, kwargs, f"passed to module '{path}'")
         if isinstance(torch_module, (self.torch.nn.TransformerEncoder,
                                      self.torch.nn.TransformerDecoder)):
             return self._stack(path, torch_module, args)
@@ -249,8 +288,37 @@ class _Importer:
         for weight_name, tensor in named:
             if id(tensor) not in self.counted:
                 raise ModelError(f"from_torch: '{weight_name}' is not used by any module "
-                                 f"symparams imported (an unused weight, or one forward uses "
-                                 f"directly); torch counts it, so the import stops here")
+                                 f"symparams imported (an unused weight); torch counts it, so "
+                                 f"the import stops here")
+
+
+def _parameters_in(value) -> list:
+    """The :class:`Parameter` values among (nested) call arguments."""
+    if isinstance(value, Parameter):
+        return [value]
+    if isinstance(value, (tuple, list)):
+        return [p for v in value for p in _parameters_in(v)]
+    if isinstance(value, dict):
+        return _parameters_in(list(value.values()))
+    return []
+
+
+def _unsupported_use(args, kwargs, how: str) -> ModelError:
+    used = ", ".join(f"'{p.path}'" for p in _parameters_in((args, kwargs)))
+    return ModelError(f"from_torch: the parameter {used} is {how}; symparams imports parameters "
+                      f"used directly in forward only through expand, + - * / with a tensor, "
+                      f"and torch.cat")
+
+
+def _parameter_or_buffer(root, path):
+    """The parameter or buffer at ``path`` and whether it is a buffer; (None, False) else."""
+    owner_path, _, name = path.rpartition(".")
+    owner = root.get_submodule(owner_path)
+    if name in owner._parameters:
+        return owner._parameters[name], False
+    if name in owner._buffers:
+        return owner._buffers[name], True
+    return None, False
 
 
 def _join(path: str, name: str) -> str:
@@ -500,6 +568,7 @@ class _Select(nn.Module):
     """``x[index]``: basic indexing (an int drops its axis, a slice keeps a range)."""
 
     no_weights_reason = "it only selects entries: no weights, 0 parameters"
+    no_macs_reason = "it only selects entries: 0 MACs"
 
     def __init__(self, index, **kwargs):
         super().__init__(**kwargs)

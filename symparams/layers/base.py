@@ -414,6 +414,10 @@ class BoundLayer:
         from ..explain import explain
         return explain(self, **subs)
 
+    def _repr_latex_(self) -> str:
+        """In Jupyter, a bound layer shows its derivation."""
+        return self.explain()._repr_latex_()
+
     def __getattr__(self, key):
         if key.startswith("_"):
             raise AttributeError(key)
@@ -494,14 +498,18 @@ class Namer:
         return name
 
 
+_WORD = re.compile(r"(.)([A-Z][a-z]+)")
+_CAMEL = re.compile(r"([a-z])([A-Z])")
+
+
 @lru_cache(maxsize=None)
 def snake_case(name: str) -> str:
     """Keras's default layer names: ``MaxPooling2D`` -> ``max_pooling2d``.
 
     A private class (``_LayerScale``) is named as a public one would be: ``layer_scale``.
     """
-    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name.lstrip("_"))
-    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
+    name = _WORD.sub(r"\1_\2", name.lstrip("_"))
+    return _CAMEL.sub(r"\1_\2", name).lower()
 
 
 def _check_options(layer: Layer, options: dict) -> None:

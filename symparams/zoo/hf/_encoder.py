@@ -3,9 +3,8 @@
 The weightless steps are private modules that exist so the graph has the shapes Hugging
 Face's ``forward`` has: the attention product, the first token, position and token-type
 ids (with the ``position_ids`` and ``token_type_ids`` buffers their embeddings keep), an
-activation by name. ``_Stack`` is :class:`~symparams.Repeat` for blocks that also read
-tensors besides the hidden states (T5's position bias and encoder output); it also takes
-PyTorch-style shapes (batch included) where ``Repeat`` strips the batch axis as Keras does.
+activation by name. Blocks that also read tensors besides the hidden states (T5's
+position bias and encoder output) repeat with :class:`~symparams.Repeat`'s side inputs.
 """
 
 from __future__ import annotations
@@ -343,54 +342,6 @@ def post_norm_layer(shape, *, hidden, heads, intermediate, activation, names: di
                  name=name)
 
 
-class _Stack(Repeat):
-    """``block`` applied ``L`` times to the hidden states, each copy reading the same side inputs.
-
-    :class:`~symparams.Repeat` for PyTorch-style blocks (whole shapes, batch included).
-    ``block`` is a graph model whose first input is the hidden states and whose output
-    has their shape; its other inputs (a position bias, the encoder's output), if any,
-    are passed unchanged to every copy. Parameters are ``L`` times the block's.
-    """
-
-    multiple_inputs = True
-    batch_excluded = False
-
-    def __init__(self, block, L, **kwargs):
-        if not isinstance(block, Model):
-            raise ArgumentTypeError("Stack: `block` must be a graph model. "
-                                    f"Received: block={block!r}", argument="block", value=block)
-        super().__init__(block, L, **kwargs)
-
-    def subs(self, mapping) -> "_Stack":
-        block = self.block.subs(mapping) if self.block.free_symbols & mapping.keys() else \
-            self.block
-        return _Stack(block, self.L.xreplace(mapping), name=self.name)
-
-    def input_conditions(self, shapes):
-        expected = [t.shape for t in self.block.inputs]
-        if len(shapes) != len(expected) or any(len(a) != len(b)
-                                               for a, b in zip(shapes, expected)):
-            raise ShapeError(f"the block takes inputs of shapes {expected}; received "
-                             f"{list(shapes)}")
-        conditions = [Condition.equal(a, b, f"input {i} must have the block's input shape")
-                      for i, (want, got) in enumerate(zip(expected, shapes))
-                      for a, b in zip(want, got)]
-        out = self.block.outputs[0].shape
-        if len(out) != len(expected[0]):
-            raise ShapeError(f"a repeated block must keep its shape; it maps {expected[0]} to "
-                             f"{out}")
-        return tuple(conditions + [
-            Condition.equal(a, b, "a repeated block's output shape must equal its input shape")
-            for a, b in zip(expected[0], out)])
-
-    def compute_output_shape(self, shapes):
-        return tuple(shapes[0])
-
-    def __call__(self, hidden_states, *side):
-        return apply(self, (hidden_states, *side))
-
-
-
 # -- BERT and RoBERTa ---------------------------------------------------------------------
 
 #: ``BertConfig``'s fields and defaults (RoBERTa changes a few).
@@ -458,7 +409,7 @@ def bert_body(owner: str, config: SimpleNamespace, shapes: dict,
     block = post_norm_layer(x.shape, hidden=d, heads=heads, intermediate=inner,
                             activation=config.hidden_act, names=_BERT_LAYER, name="BertLayer",
                             memory_shape=memory[0].shape if memory else None)
-    hidden = _Stack(block, L, name="encoder_layer")(x, *memory)
+    hidden = Repeat(block, L, name="encoder_layer")(x, *memory)
     return BertParts(inputs=[ids, *memory], hidden=hidden, words=words, size=d, vocab=V)
 
 

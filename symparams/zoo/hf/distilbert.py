@@ -20,8 +20,9 @@ from __future__ import annotations
 from ...graph import Model
 from ...layers import Add
 from ...nn import Embedding, LayerNorm
+from ...repeat import Repeat
 from ._encoder import (
-    _PositionIds, _Stack, head_size, padding_index, post_norm_layer, read_config, size, token_ids,
+    _PositionIds, head_size, padding_index, post_norm_layer, read_config, size, token_ids,
 )
 
 __all__ = ["DistilBertModel"]
@@ -57,4 +58,4 @@ def DistilBertModel(*, batch_size=None, seq_length=None, **config):
     block = post_norm_layer(x.shape, hidden=d, heads=heads, intermediate=inner,
                             activation=cfg.activation, names=_LAYER,
                             name="TransformerBlock")
-    return Model(ids, _Stack(block, L, name="transformer_layer")(x), name=owner)
+    return Model(ids, Repeat(block, L, name="transformer_layer")(x), name=owner)

@@ -21,7 +21,7 @@ from ...graph import Model
 from ...layers.merging import Add
 from ...repeat import Repeat
 from ._decoder import check_config, lm_head, sizes
-from ._encoder import _Stack, _Step, token_ids
+from ._encoder import _Step, token_ids
 
 __all__ = ["GPT2LMHeadModel", "GPT2Model"]
 
@@ -86,7 +86,7 @@ def _gpt2(owner, head, values, add_cross_attention, tie_word_embeddings, shapes,
         name="GPT2Block")
     if cross:  # every block also reads the encoder's output
         memory = block.inputs[1]
-        inputs, x = [ids, memory], _Stack(block, given["n_layer"], name="h")(x, memory)
+        inputs, x = [ids, memory], Repeat(block, given["n_layer"], name="h")(x, memory)
     else:
         inputs, x = ids, Repeat(block, given["n_layer"], name="h")(x)
     x = nn.LayerNorm(d, name="ln_f")(x)

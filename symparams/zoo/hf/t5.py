@@ -40,7 +40,8 @@ from ...errors import ArgumentError
 from ...graph import Model, Tensor
 from ...layers import Add, Multiply
 from ...nn import Embedding, Linear, RMSNorm
-from ._encoder import _Activation, _Stack, _Step, attention, read_config, size, token_ids
+from ...repeat import Repeat
+from ._encoder import _Activation, _Step, attention, read_config, size, token_ids
 
 __all__ = ["T5ForConditionalGeneration", "T5Model"]
 
@@ -142,7 +143,7 @@ class _T5:
                          name=f"{prefix}_relative_attention_bias")(buckets)
         side = (bias,) if memory is None else (bias, memory)
         block = self.block(x.shape, [t.shape for t in side])
-        hidden = _Stack(block, layers, name=f"{prefix}_block")(x, *side)
+        hidden = Repeat(block, layers, name=f"{prefix}_block")(x, *side)
         return RMSNorm(self.d_model, name=f"{prefix}_final_layer_norm")(hidden)
 
     def block(self, shape, side_shapes) -> Model:

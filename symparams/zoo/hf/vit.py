@@ -35,8 +35,9 @@ from ...intmath import floor_div
 from ...layers import Add, Permute
 from ...nn import Conv2d, Flatten, Identity, LayerNorm, Linear
 from ...weights import Axis, Weight, label
+from ...repeat import Repeat
 from ._encoder import (
-    _Activation, _FirstToken, _Stack, _Step, attention, feed_forward, read_config, size,
+    _Activation, _FirstToken, _Step, attention, feed_forward, read_config, size,
 )
 
 __all__ = ["ViTForImageClassification", "ViTModel"]
@@ -144,7 +145,7 @@ def _vit(owner, config, batch_size, use_mask_token):
     num_patches = floor_div(image[0], patch[0]) * floor_div(image[1], patch[1])
     x = _ClassTokenAndPositions(d, num_patches, use_mask_token, name="embeddings")(x)
     block = _layer(owner, x.shape, d, heads, head_dim, inner, cfg)
-    hidden = _Stack(block, L, name="encoder_layer")(x)
+    hidden = Repeat(block, L, name="encoder_layer")(x)
     return pixels, LayerNorm(d, name="layernorm")(hidden), cfg
 
 
