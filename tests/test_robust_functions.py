@@ -58,7 +58,7 @@ def check_any(result):
     repr(result)
     for method in ("_repr_latex_", "_repr_html_", "_repr_markdown_"):
         if hasattr(result, method):
-            getattr(result, method)()
+            attempt(getattr(result, method))
     return result
 
 
