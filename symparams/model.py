@@ -185,9 +185,13 @@ class BaseModel:
         from .summary import Summary
         return Summary(self)
 
-    def _repr_html_(self) -> str:
-        """In Jupyter, a model shows its summary table."""
-        return self.summary()._repr_html_()
+    def _repr_html_(self) -> str | None:
+        """In Jupyter, a model shows its summary table (a model not yet built shows its repr)."""
+        try:
+            summary = self.summary()
+        except ModelError:
+            return None
+        return summary._repr_html_()
 
     def explain(self, **subs):
         """A readable derivation of every layer's count and the total."""

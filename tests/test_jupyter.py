@@ -109,3 +109,8 @@ def test_plain_text_is_the_readable_derivation(model):
     for obj in (explanation, explanation.layers[3], explanation.compute, explanation.memory,
                 model.summary()):
         assert shown(obj)["text/plain"] == str(obj)
+
+
+def test_a_model_not_yet_built_falls_back_to_its_repr():
+    from symparams import Sequential, layers
+    assert Sequential([layers.Dense(3)])._repr_html_() is None  # Jupyter then shows repr()
