@@ -174,30 +174,37 @@ def ratio(numerator, denominator):
 SIDE_HEADERS = ["side", "first call (median)", "range", "imports", "whole process", "result"]
 
 
+ROUTES = {"symbolic": "symbolic H, W, then `subs`", "numeric": "224 × 224 given to the builder"}
+
+
 def resnet50(report):
-    keras_ours = Side("symparams `zoo.keras.ResNet50`", "resnet50/symparams-keras")
+    ours = {(family, route): Side(f"symparams `zoo.{family}` ({ROUTES[route]})",
+                                  f"resnet50/symparams-{family.split('.')[0]}", {"route": route})
+            for family in ("keras.ResNet50", "torchvision.resnet50") for route in ROUTES}
     keras = Side("Keras `ResNet50(weights=None)` + `count_params()`", "resnet50/keras",
                  needs="keras")
-    torch_ours = Side("symparams `zoo.torchvision.resnet50`", "resnet50/symparams-torchvision")
     torchinfo = Side("torchinfo `summary` of a plain-torch ResNet-50", "resnet50/torchinfo",
                      needs="torchinfo")
-    report.measure(keras_ours, keras, torch_ours, torchinfo)
-    keras_count = report.agree("ResNet-50, Keras", keras_ours.outcome["params"],
-                               keras.outcome and keras.outcome["params"])
-    torch_count = report.agree("ResNet-50, torchinfo", torch_ours.outcome["params"],
-                               torchinfo.outcome and torchinfo.outcome["params"])
-    rows = [keras_ours.row(f"{keras_ours.outcome['params']:,} params"),
-            keras.row(keras_count), torch_ours.row(f"{torch_ours.outcome['params']:,} params"),
-            torchinfo.row(torch_count)]
-    speedups = [(peer, ours, ratio(peer.lap(), ours.lap()), ratio(peer.whole, ours.whole))
-                for peer, ours in ((keras, keras_ours), (torchinfo, torch_ours))]
-    report.target("1", "ResNet-50: Keras / symparams, first call", speedups[0][2], (">=", 10))
-    report.target("1", "ResNet-50: torchinfo / symparams, first call", speedups[1][2],
-                  (">=", 20))
+    report.measure(*ours.values(), keras, torchinfo)
+    rows, speedups = [], []
+    for family, peer, what, goal in (("keras.ResNet50", keras, "Keras", 10),
+                                     ("torchvision.resnet50", torchinfo, "torchinfo", 20)):
+        counts = set()
+        for route in ROUTES:
+            side = ours[family, route]
+            counts.add(report.agree(f"ResNet-50 ({route}), {what}", side.outcome["params"],
+                                    peer.outcome and peer.outcome["params"]))
+            rows.append(side.row(f"{side.outcome['params']:,} params"))
+            first, whole = ratio(peer.lap(), side.lap()), ratio(peer.whole, side.whole)
+            speedups.append((peer, side, first, whole))
+            report.target("1", f"ResNet-50, {route}: {what} / symparams, first call", first,
+                          (">=", goal))
+        rows.append(peer.row(counts.pop() if len(counts) == 1 else "DISAGREE"))
     report.section("1. ResNet-50 numeric summary at 224×224×3", "\n".join([
-        "Timed (first call): symparams builds the zoo model with symbolic H, W (N too for "
-        "torchvision's), substitutes 224, 224 (N = 1) and renders the whole summary to a "
-        "string; Keras builds `keras.applications.ResNet50(weights=None)` (KERAS_BACKEND="
+        "Timed (first call): symparams builds the zoo model, either with symbolic H, W (N too "
+        "for torchvision's) then substituting 224, 224 (N = 1), or with the numbers given to "
+        "the builder (the same formulas evaluated as it goes), and renders the whole summary "
+        "to a string; Keras builds `keras.applications.ResNet50(weights=None)` (KERAS_BACKEND="
         "torch) and calls `count_params()`; torchinfo builds the plain-torch ResNet-50 of "
         "`benchmarks/torch_resnet.py` (torchvision's architecture) and runs "
         "`str(torchinfo.summary(model, input_size=(1, 3, 224, 224), verbose=0))`. Each "

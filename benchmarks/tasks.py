@@ -48,11 +48,15 @@ def task(name):
 
 @task("resnet50/symparams-keras")
 def _(options, clock):
+    """``route`` "symbolic": build with symbols H, W, then substitute; "numeric": build at 224."""
     from symparams import dims
     from symparams.zoo import keras as applications
     clock.lap("imports")
-    H, W = dims("H W")
-    model = applications.ResNet50(input_shape=(H, W, 3)).subs(H=224, W=224)
+    if options["route"] == "symbolic":
+        H, W = dims("H W")
+        model = applications.ResNet50(input_shape=(H, W, 3)).subs(H=224, W=224)
+    else:
+        model = applications.ResNet50(input_shape=(224, 224, 3))
     text = str(model.summary())
     clock.lap("first call")
     return {"params": int(model.params), "lines": text.count("\n")}
@@ -62,7 +66,10 @@ def _(options, clock):
 def _(options, clock):
     from symparams.zoo import torchvision
     clock.lap("imports")
-    model = torchvision.resnet50().subs(N=1, H=224, W=224)
+    if options["route"] == "symbolic":
+        model = torchvision.resnet50().subs(N=1, H=224, W=224)
+    else:
+        model = torchvision.resnet50(input_shape=(1, 3, 224, 224))
     text = str(model.summary())
     clock.lap("first call")
     return {"params": int(model.params), "lines": text.count("\n")}

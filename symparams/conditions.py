@@ -58,6 +58,9 @@ class Condition:
 
     def holds(self):
         """True, False, or None when it depends on the values."""
+        lhs, rhs = self.lhs, self.rhs
+        if lhs.is_Integer and rhs.is_Integer:  # numbers: decided without SymPy's arithmetic
+            return _decide_numbers(self.kind, int(lhs), int(rhs))
         if self.kind == "equal":
             if self.lhs == self.rhs:  # the same expression: no need to subtract
                 return True
@@ -109,6 +112,18 @@ class Condition:
     def _repr_latex_(self) -> str:
         from .printing import latex
         return f"${latex(self)}$"
+
+
+def _decide_numbers(kind: str, lhs: int, rhs: int) -> bool | None:
+    if kind == "equal":
+        return lhs == rhs
+    if kind == "less":
+        return lhs < rhs
+    if kind == "at_least":
+        return lhs >= rhs
+    if lhs == 0:  # as SymPy decides n/0: zoo is not an integer, nan is undecided
+        return None if rhs == 0 else False
+    return rhs % lhs == 0
 
 
 _SIGNS = {"equal": ("=", "!="), "less": ("<", "is not below"), "at_least": (">=", "<"),

@@ -22,8 +22,6 @@ paper; every formula in it goes through SymPy's LaTeX printer.
 
 from __future__ import annotations
 
-import html
-
 import sympy
 
 from .printing import latex as _latex_of, text
@@ -128,6 +126,8 @@ class Summary:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
+        import html  # only notebooks need it
+
         def td(value, align="left"):
             return f'<td style="text-align:{align}">{html.escape(value)}</td>'
 
