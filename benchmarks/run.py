@@ -201,8 +201,8 @@ def resnet50(report):
                           (">=", goal))
         rows.append(peer.row(counts.pop() if len(counts) == 1 else "DISAGREE"))
     report.section("1. ResNet-50 numeric summary at 224×224×3", "\n".join([
-        "Timed (first call): symparams builds the zoo model, either with symbolic H, W (N too "
-        "for torchvision's) then substituting 224, 224 (N = 1), or with the numbers given to "
+        "Timed (first call): symparams builds the zoo model, either with symbolic H, W (batch 1 "
+        "for torchvision's) then substituting 224, 224, or with the numbers given to "
         "the builder (the same formulas evaluated as it goes), and renders the whole summary "
         "to a string; Keras builds `keras.applications.ResNet50(weights=None)` (KERAS_BACKEND="
         "torch) and calls `count_params()`; torchinfo builds the plain-torch ResNet-50 of "

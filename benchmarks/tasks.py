@@ -46,33 +46,33 @@ def task(name):
 
 # -- 1. ResNet-50's numeric summary at 224x224x3 ------------------------------------------
 
-@task("resnet50/symparams-keras")
-def _(options, clock):
-    """``route`` "symbolic": build with symbols H, W, then substitute; "numeric": build at 224."""
-    from symparams import dims
-    from symparams.zoo import keras as applications
-    clock.lap("imports")
-    if options["route"] == "symbolic":
-        H, W = dims("H W")
-        model = applications.ResNet50(input_shape=(H, W, 3)).subs(H=224, W=224)
-    else:
-        model = applications.ResNet50(input_shape=(224, 224, 3))
+def resnet50_summary(options, clock, build):
+    """``route`` "symbolic": built with symbols H, W, then substituted; "numeric": built at 224.
+
+    ``build(numeric)`` makes the model (sizes as numbers or the builder's symbols).
+    """
+    model = build(True) if options["route"] == "numeric" else build(False).subs(H=224, W=224)
     text = str(model.summary())
     clock.lap("first call")
     return {"params": int(model.params), "lines": text.count("\n")}
+
+
+@task("resnet50/symparams-keras")
+def _(options, clock):
+    from symparams import dims
+    from symparams.zoo import keras as applications
+    clock.lap("imports")
+    return resnet50_summary(options, clock, lambda numeric: applications.ResNet50(
+        input_shape=(224, 224, 3) if numeric else (*dims("H W"), 3)))
 
 
 @task("resnet50/symparams-torchvision")
 def _(options, clock):
+    from symparams import dims
     from symparams.zoo import torchvision
     clock.lap("imports")
-    if options["route"] == "symbolic":
-        model = torchvision.resnet50().subs(N=1, H=224, W=224)
-    else:
-        model = torchvision.resnet50(input_shape=(1, 3, 224, 224))
-    text = str(model.summary())
-    clock.lap("first call")
-    return {"params": int(model.params), "lines": text.count("\n")}
+    return resnet50_summary(options, clock, lambda numeric: torchvision.resnet50(
+        input_shape=(1, 3, *((224, 224) if numeric else dims("H W")))))
 
 
 @task("resnet50/keras")

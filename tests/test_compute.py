@@ -264,30 +264,24 @@ def test_kaplan_table_1_on_hf_gpt2():
     assert sympy.expand(per_token - (2 * kaplan_N + 2 * L * T * d)) == 2 * d * V
 
 
-def test_hf_gpt2_against_flop_counter():
-    """zoo.hf.GPT2LMHeadModel against FlopCounterMode on transformers' GPT2LMHeadModel."""
+@pytest.mark.parametrize("name, config, length", [
+    ("GPT2LMHeadModel", dict(vocab_size=50, n_positions=16, n_embd=12, n_layer=2, n_head=3), 7),
+    # grouped-query attention, SwiGLU
+    ("LlamaForCausalLM", dict(vocab_size=40, hidden_size=16, intermediate_size=24,
+                              num_hidden_layers=2, num_attention_heads=4,
+                              num_key_value_heads=2), 5),
+])
+def test_hf_decoders_against_flop_counter(name, config, length):
+    """zoo.hf decoders against FlopCounterMode on transformers' models."""
     import transformers
     from torch.nn.attention import SDPBackend, sdpa_kernel
-    config = dict(vocab_size=50, n_positions=16, n_embd=12, n_layer=2, n_head=3)
-    model = transformers.GPT2LMHeadModel(transformers.GPT2Config(**config)).eval()
-    ids = torch.zeros(2, 7, dtype=torch.long)
+    configuration = getattr(transformers, name.replace("LMHeadModel", "Config")
+                            .replace("ForCausalLM", "Config"))
+    model = getattr(transformers, name)(configuration(**config)).eval()
+    ids = torch.zeros(2, length, dtype=torch.long)
     with sdpa_kernel(SDPBackend.MATH), torch.no_grad(), FlopCounterMode(display=False) as f:
         model(ids)
-    ours = symparams.zoo.hf.GPT2LMHeadModel(**config, batch_size=2, seq_length=7)
-    assert flops(ours, causal=False) == f.get_total_flops()
-
-
-def test_hf_llama_against_flop_counter():
-    """zoo.hf.LlamaForCausalLM (grouped-query attention, SwiGLU) against transformers'."""
-    import transformers
-    from torch.nn.attention import SDPBackend, sdpa_kernel
-    config = dict(vocab_size=40, hidden_size=16, intermediate_size=24, num_hidden_layers=2,
-                  num_attention_heads=4, num_key_value_heads=2)
-    model = transformers.LlamaForCausalLM(transformers.LlamaConfig(**config)).eval()
-    ids = torch.zeros(2, 5, dtype=torch.long)
-    with sdpa_kernel(SDPBackend.MATH), torch.no_grad(), FlopCounterMode(display=False) as f:
-        model(ids)
-    ours = symparams.zoo.hf.LlamaForCausalLM(**config, batch_size=2, seq_length=5)
+    ours = getattr(symparams.zoo.hf, name)(**config, batch_size=2, seq_length=length)
     assert flops(ours, causal=False) == f.get_total_flops()
 
 

@@ -7,27 +7,20 @@ ConvNeXtXLarge (350M parameters) builds in about a second.
 import inspect
 
 import keras
-import numpy as np
 import pytest
 
 from symparams import ArgumentError, dims
 from symparams.zoo import keras as zoo
 from symparams.zoo.keras.convnext import _convnext
 
+from .helpers import keras_counts as counts_of, our_counts
+
 H, W = dims("H W")
 
 
 def keras_counts(build, **kwargs):
     with keras.device("meta"):
-        model = build(weights=None, **kwargs)
-    trainable = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
-    frozen = sum(int(np.prod(w.shape)) for w in model.non_trainable_weights)
-    return trainable, frozen, tuple(model.output_shape[1:])
-
-
-def our_counts(model):
-    return (int(model.trainable_params), int(model.non_trainable_params),
-            tuple(int(s) for s in model.output_shape))
+        return counts_of(build(weights=None, **kwargs))
 
 
 def assert_matches_keras_and_substitution(name, kwargs):
