@@ -32,8 +32,10 @@ from functools import lru_cache
 import sympy
 from sympy import Add, Integer, Mul, ceiling, count_ops, floor
 
+from .dims import is_size_symbol
+
 __all__ = ["as_expr", "add", "kept_product", "floor_div", "ceil_div", "conv_output_length",
-           "simplify_floors", "conv_transpose_output_length"]
+           "simplify_floors", "conv_transpose_output_length", "integer_valued"]
 
 
 def as_expr(value) -> sympy.Expr:
@@ -237,7 +239,30 @@ def _without_parity(x):
 
 
 def _applies(x, s) -> bool:
-    return bool(s.is_integer and s.is_positive and x.is_integer)
+    return bool(s.is_integer and s.is_positive and integer_valued(x))
+
+
+def integer_valued(e) -> bool:
+    """Whether the expression ``e`` is provably an integer (SymPy's ``is_integer`` is True).
+
+    Sums, products and positive powers of integers, integer symbols, floors and ceilings
+    (what shapes are made of) are decided by their structure; SymPy's assumption system
+    takes a fraction of a millisecond for each new expression. Anything else asks SymPy.
+
+    >>> from symparams import dims
+    >>> H = dims("H")
+    >>> integer_valued(floor(H/2) - 3), integer_valued(H/2)
+    (True, False)
+    """
+    if e.is_Integer or isinstance(e, (floor, ceiling)):
+        return True
+    if e.is_Symbol:
+        return bool(e.is_integer)
+    if (e.is_Add or e.is_Mul) and all(integer_valued(a) for a in e.args):
+        return True
+    if e.is_Pow and e.exp.is_Integer and e.exp.is_nonnegative and integer_valued(e.base):
+        return True
+    return bool(e.is_integer)
 
 
 def _split(x, s, *, up: bool):
@@ -248,9 +273,8 @@ def _split(x, s, *, up: bool):
     """
     exact, rest = [], []
     for term in Add.make_args(sympy.expand_mul(x)):
-        quotient = term / s
-        if quotient.is_integer:
-            exact.append(quotient)
+        if _divides(s, term):
+            exact.append(term / s)
         else:
             rest.append(term)
     remainder = Add(*rest)
@@ -263,6 +287,28 @@ def _split(x, s, *, up: bool):
         else:
             remainder += constant
     return Add(*exact), remainder
+
+
+def _divides(s, term) -> bool:
+    """Whether ``term/s`` is provably an integer, as SymPy's ``is_integer`` proves it.
+
+    A number times size symbols and floors (what shapes are made of) is decided by the
+    number alone, without SymPy's assumption system (milliseconds per new expression):
+    such a product's other factors can take any positive integer value.
+    """
+    if s.is_Integer and s.is_positive:
+        coefficient, factors = term.as_coeff_Mul()
+        if coefficient.is_Integer and all(_free_integer(f) for f in Mul.make_args(factors)):
+            return int(coefficient) % int(s) == 0
+    return bool((term / s).is_integer)
+
+
+def _free_integer(factor) -> bool:
+    """A factor whose parity and residues nothing fixes: 1, a size symbol, a floor or a
+    ceiling, or a positive power of one."""
+    if factor.is_Pow and factor.exp.is_Integer and factor.exp.is_positive:
+        factor = factor.base
+    return factor is Integer(1) or is_size_symbol(factor) or isinstance(factor, (floor, ceiling))
 
 
 def _merge_nested(rest):

@@ -151,3 +151,17 @@ def test_cached_lengths_do_not_depend_on_how_sizes_were_given():
                                   (sympy.Integer(1), 1)) == plain
         assert conv_output_length(n, 3, 2, padding=(1, 1), ceil_mode=1) == \
             conv_output_length(n, 3, 2, padding=(1, 1), ceil_mode=True)
+
+
+def test_structural_integer_checks_agree_with_sympy():
+    # integer_valued and _divides decide shapes' sums of sizes and floors without SymPy's
+    # assumption system; wherever they answer, SymPy must give the same answer.
+    from symparams.intmath import _divides, integer_valued
+    H, W = dims("H W")
+    halves = [sympy.floor(H / 2), sympy.ceiling(W / 3), H, W, H * W, H**2]
+    terms = [c * t for c in (1, 2, 3, 4, 6, -2) for t in halves] + [sympy.Integer(6), H / 2]
+    for term in terms:
+        assert integer_valued(term) == bool(term.is_integer), term
+        assert integer_valued(term + 3) == bool((term + 3).is_integer), term
+        for s in (1, 2, 3, 4):
+            assert _divides(sympy.Integer(s), term) == bool((term / s).is_integer), (term, s)

@@ -33,6 +33,7 @@ from ..errors import (
 )
 from ..conditions import Condition, settle
 from ..dims import is_size_symbol
+from ..intmath import integer_valued
 from ..weights import Weight, count
 
 # Keyword arguments every Keras layer accepts that change neither shape nor count.
@@ -527,7 +528,7 @@ def _as_shape(shape, owner: str) -> tuple:
     if not isinstance(shape, (tuple, list)):
         raise ShapeError(f"{owner} takes a shape: a tuple of sizes. Received: {shape!r}")
     shape = tuple(shape)
-    if all(isinstance(s, sympy.Expr) and s.is_integer for s in shape):
+    if all(isinstance(s, sympy.Expr) and integer_valued(s) for s in shape):
         return shape
     return check_shape(shape, owner=owner, argument="input_shape") if shape else shape
 
