@@ -142,6 +142,8 @@ def divides(divisor, value) -> bool | None:
     (None, None, True, True, False)
     """
     divisor, value = as_expr(divisor), as_expr(value)
+    if divisor.is_Integer and value.is_Integer:
+        return _decide_numbers("divides", int(divisor), int(value))
     symbols = [x for x in (divisor, value) if is_size_symbol(x)]
     numbers = [x for x in (divisor, value) if x.is_Integer and x > 0]
     if symbols and len(symbols) + len(numbers) == 2 and divisor != value and divisor != 1:
